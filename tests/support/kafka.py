@@ -1,0 +1,60 @@
+"""Small Kafka helpers for tests: create topics, read everything back."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiokafka import AIOKafkaConsumer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+
+async def create_topic(
+    bootstrap: str,
+    name: str,
+    *,
+    partitions: int = 1,
+    replicas: int = 1,
+    configs: dict[str, str] | None = None,
+) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics(
+            [NewTopic(name, partitions, replicas, topic_configs=configs or {})]
+        )
+    finally:
+        await admin.close()
+
+
+async def read_all(
+    bootstrap: str,
+    topic: str,
+    expected: int,
+    *,
+    timeout_s: float = 20.0,
+    isolation_level: str = "read_uncommitted",
+) -> list[tuple[bytes | None, bytes]]:
+    """Read ``topic`` from the start until ``expected`` records (or the timeout) have come."""
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        isolation_level=isolation_level,
+        group_id=None,
+    )
+    await consumer.start()
+    records: list[tuple[bytes | None, bytes]] = []
+    try:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while len(records) < expected and loop.time() < deadline:
+            batch = await consumer.getmany(timeout_ms=500)
+            for messages in batch.values():
+                records.extend((m.key, m.value) for m in messages)
+        # One more short poll, so that an unexpected extra record is seen too.
+        for messages in (await consumer.getmany(timeout_ms=300)).values():
+            records.extend((m.key, m.value) for m in messages)
+    finally:
+        await consumer.stop()
+    return records
