@@ -1,0 +1,19 @@
+"""Errors the sourcing domain raises when asked to break one of its rules."""
+
+from __future__ import annotations
+
+
+class SourcingError(Exception):
+    """Base of every sourcing rule violation, so callers can catch them as one."""
+
+
+class InvalidValue(SourcingError, ValueError):
+    """A value no offer, request or policy may carry: a float price, a naive time."""
+
+
+class SupplyExceeded(SourcingError):
+    """Consuming more of an offer than the supply book still holds."""
+
+
+class ExposureUnderflow(SourcingError):
+    """Releasing more open quantity or value from a trader than is open with them."""

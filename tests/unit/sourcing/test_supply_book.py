@@ -1,0 +1,36 @@
+from decimal import Decimal
+
+import pytest
+
+from services.sourcing.domain import InvalidValue, SupplyBook, SupplyExceeded
+
+from .builders import offer
+
+
+def test_consuming_reduces_what_is_left_without_changing_the_original_book() -> None:
+    book = SupplyBook.of([offer("a", quantity="100")])
+
+    after = book.consume({"a": Decimal(30)})
+
+    assert after.remaining("a") == Decimal(70)
+    assert book.remaining("a") == Decimal(100)
+
+
+def test_consuming_more_than_is_left_is_refused() -> None:
+    book = SupplyBook.of([offer("a", quantity="10")])
+
+    with pytest.raises(SupplyExceeded):
+        book.consume({"a": Decimal("10.001")})
+
+
+def test_an_offer_id_cannot_be_added_twice() -> None:
+    book = SupplyBook.of([offer("a")])
+
+    with pytest.raises(InvalidValue, match="already"):
+        book.with_offers([offer("a")])
+
+
+def test_a_withdrawn_offer_leaves_the_book() -> None:
+    book = SupplyBook.of([offer("a"), offer("b")])
+
+    assert [o.offer_id for o in book.without("a")] == ["b"]
