@@ -1,0 +1,218 @@
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from services.trader_gateway.domain import (
+    FillAccepted,
+    FillNotApplicable,
+    FillRefused,
+    LegStatus,
+    RefusalCode,
+    apply_fill,
+    check_fill,
+)
+
+from .builders import NOW, OTHER_TRADER, TRADER, a_leg, a_proposal
+
+
+def _refused(result: FillAccepted | FillRefused) -> FillRefused:
+    assert isinstance(result, FillRefused), result
+    return result
+
+
+def test_a_fill_within_quantity_price_and_deadline_is_accepted() -> None:
+    result = check_fill(a_leg(), a_proposal(), TRADER, NOW)
+
+    assert result == FillAccepted(
+        leg_id="leg-5d2e",
+        order_id="order-a41c",
+        trader_id=TRADER,
+        mineral="cobalt",
+        unit=a_leg().unit,
+        quantity=Decimal("40"),
+        unit_price=Decimal("32500.00"),
+        origin_country="AU",
+        warehouse_id="wh-rotterdam-3",
+        lot_reference="LOT-2026-0042",
+        filled_at=NOW - timedelta(minutes=5),
+        remaining_after=Decimal("60"),
+    )
+
+
+def test_a_fill_of_exactly_what_is_left_at_exactly_the_limit_is_accepted() -> None:
+    proposal = a_proposal(quantity=Decimal("100"), unit_price=Decimal("33000"))
+    assert isinstance(check_fill(a_leg(), proposal, TRADER, NOW), FillAccepted)
+
+
+def test_a_leg_without_a_limit_price_accepts_any_positive_price() -> None:
+    proposal = a_proposal(unit_price=Decimal("999999"))
+    assert isinstance(check_fill(a_leg(limit_price=None), proposal, TRADER, NOW), FillAccepted)
+
+
+def test_the_mineral_is_matched_ignoring_case_and_the_leg_spelling_is_kept() -> None:
+    result = check_fill(a_leg(), a_proposal(mineral="Cobalt"), TRADER, NOW)
+    assert isinstance(result, FillAccepted)
+    assert result.mineral == "cobalt"
+
+
+def test_a_lower_case_origin_country_is_accepted_in_upper_case() -> None:
+    result = check_fill(a_leg(), a_proposal(origin_country="au"), TRADER, NOW)
+    assert isinstance(result, FillAccepted)
+    assert result.origin_country == "AU"
+
+
+def test_a_fill_on_another_traders_leg_looks_exactly_like_a_missing_leg() -> None:
+    not_theirs = check_fill(a_leg(), a_proposal(), OTHER_TRADER, NOW)
+    missing = check_fill(None, a_proposal(), TRADER, NOW)
+
+    assert not_theirs == missing
+    assert _refused(missing).code is RefusalCode.NOT_FOUND
+
+
+@pytest.mark.parametrize("status", [LegStatus.DECLINED, LegStatus.EXPIRED, LegStatus.CANCELLED])
+def test_a_fill_on_a_closed_leg_is_refused(status: LegStatus) -> None:
+    refusal = _refused(check_fill(a_leg(status=status), a_proposal(), TRADER, NOW))
+    assert refusal.code is RefusalCode.LEG_NOT_OPEN
+    assert status.value in refusal.message
+
+
+def test_a_fill_on_a_filled_leg_is_refused_as_not_open() -> None:
+    leg = a_leg(filled_quantity=Decimal("100"), status=LegStatus.FILLED)
+    assert _refused(check_fill(leg, a_proposal(), TRADER, NOW)).code is RefusalCode.LEG_NOT_OPEN
+
+
+@pytest.mark.parametrize("quantity", [Decimal("0"), Decimal("-5"), Decimal("-0")])
+def test_a_fill_of_zero_or_less_is_refused(quantity: Decimal) -> None:
+    refusal = _refused(check_fill(a_leg(), a_proposal(quantity=quantity), TRADER, NOW))
+    assert (refusal.code, refusal.field) == (RefusalCode.INVALID_QUANTITY, "quantity")
+
+
+@pytest.mark.parametrize(
+    "quantity", [Decimal("NaN"), Decimal("sNaN"), Decimal("Infinity"), Decimal("0.0000001"), 1.5]
+)
+def test_a_fill_quantity_that_is_not_a_plain_decimal_is_refused(quantity: object) -> None:
+    refusal = _refused(check_fill(a_leg(), a_proposal(quantity=quantity), TRADER, NOW))
+    assert refusal.code is RefusalCode.INVALID_QUANTITY
+
+
+def test_a_fill_above_what_is_left_is_refused_saying_how_much_is_left() -> None:
+    leg = a_leg(filled_quantity=Decimal("72.5"), status=LegStatus.PARTIALLY_FILLED)
+    refusal = _refused(check_fill(leg, a_proposal(quantity=Decimal("30")), TRADER, NOW))
+
+    assert refusal.code is RefusalCode.OVER_FILL
+    assert "27.5 tonne left" in refusal.message
+    assert ("remaining", "27.5") in refusal.extensions
+
+
+def test_a_price_above_the_limit_is_refused() -> None:
+    proposal = a_proposal(unit_price=Decimal("33000.01"))
+    refusal = _refused(check_fill(a_leg(), proposal, TRADER, NOW))
+    assert (refusal.code, refusal.field) == (RefusalCode.PRICE_ABOVE_LIMIT, "unit_price")
+
+
+@pytest.mark.parametrize("price", [Decimal("0"), Decimal("-1"), Decimal("Infinity")])
+def test_a_price_that_is_not_positive_and_finite_is_refused(price: Decimal) -> None:
+    refusal = _refused(
+        check_fill(a_leg(limit_price=None), a_proposal(unit_price=price), TRADER, NOW)
+    )
+    assert refusal.code is RefusalCode.INVALID_PRICE
+
+
+def test_a_fill_of_another_mineral_is_refused() -> None:
+    refusal = _refused(check_fill(a_leg(), a_proposal(mineral="nickel"), TRADER, NOW))
+    assert refusal.code is RefusalCode.MINERAL_MISMATCH
+
+
+def test_a_fill_sent_after_the_deadline_is_refused() -> None:
+    leg = a_leg(deadline=NOW - timedelta(seconds=1))
+    proposal = a_proposal(filled_at=NOW - timedelta(hours=1))
+    assert _refused(check_fill(leg, proposal, TRADER, NOW)).code is RefusalCode.DEADLINE_PASSED
+
+
+def test_a_fill_dated_after_the_deadline_is_refused_even_if_sent_before_it() -> None:
+    leg = a_leg(deadline=NOW + timedelta(seconds=30))
+    proposal = a_proposal(filled_at=NOW + timedelta(seconds=60))
+    refusal = _refused(check_fill(leg, proposal, TRADER, NOW))
+    assert (refusal.code, refusal.field) == (RefusalCode.DEADLINE_PASSED, "filled_at")
+
+
+def test_a_fill_dated_slightly_ahead_of_our_clock_is_accepted() -> None:
+    proposal = a_proposal(filled_at=NOW + timedelta(seconds=90))
+    assert isinstance(check_fill(a_leg(), proposal, TRADER, NOW), FillAccepted)
+
+
+def test_a_fill_dated_beyond_the_clock_skew_is_refused() -> None:
+    proposal = a_proposal(filled_at=NOW + timedelta(minutes=3))
+    refusal = _refused(check_fill(a_leg(), proposal, TRADER, NOW))
+    assert refusal.code is RefusalCode.FILLED_AT_IN_FUTURE
+
+
+def test_a_fill_time_without_a_timezone_is_refused() -> None:
+    proposal = a_proposal(filled_at=datetime(2026, 3, 2, 11, 0))
+    refusal = _refused(check_fill(a_leg(), proposal, TRADER, NOW))
+    assert (refusal.code, refusal.field) == (RefusalCode.VALIDATION, "filled_at")
+
+
+@pytest.mark.parametrize("country", ["AUS", "A", "", "1A", "ÄU", "U "])
+def test_a_malformed_origin_country_is_refused(country: str) -> None:
+    refusal = _refused(check_fill(a_leg(), a_proposal(origin_country=country), TRADER, NOW))
+    assert refusal.code is RefusalCode.INVALID_ORIGIN_COUNTRY
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("warehouse_id", ""), ("lot_reference", "x" * 129), ("lot_reference", "LOT\u202e1")],
+)
+def test_a_missing_or_unprintable_reference_is_refused(field: str, value: str) -> None:
+    refusal = _refused(check_fill(a_leg(), a_proposal(**{field: value}), TRADER, NOW))
+    assert (refusal.code, refusal.field) == (RefusalCode.VALIDATION, field)
+
+
+def test_check_fill_insists_on_an_aware_clock() -> None:
+    with pytest.raises(ValueError, match="timezone"):
+        check_fill(a_leg(), a_proposal(), TRADER, datetime(2026, 3, 2))
+
+
+def test_applying_a_partial_fill_leaves_the_leg_partially_filled() -> None:
+    leg = a_leg()
+    accepted = check_fill(leg, a_proposal(), TRADER, NOW)
+    assert isinstance(accepted, FillAccepted)
+
+    after = apply_fill(leg, accepted)
+
+    assert (after.filled_quantity, after.status) == (Decimal("40"), LegStatus.PARTIALLY_FILLED)
+
+
+def test_applying_the_last_fill_marks_the_leg_filled() -> None:
+    leg = a_leg(filled_quantity=Decimal("60"), status=LegStatus.PARTIALLY_FILLED)
+    accepted = check_fill(leg, a_proposal(), TRADER, NOW)
+    assert isinstance(accepted, FillAccepted)
+
+    after = apply_fill(leg, accepted)
+
+    assert (after.remaining, after.status) == (Decimal("0"), LegStatus.FILLED)
+
+
+def test_applying_a_fill_checked_against_a_stale_leg_raises() -> None:
+    leg = a_leg()
+    accepted = check_fill(leg, a_proposal(quantity=Decimal("70")), TRADER, NOW)
+    assert isinstance(accepted, FillAccepted)
+    moved_on = apply_fill(leg, accepted)
+
+    with pytest.raises(FillNotApplicable):
+        apply_fill(moved_on, accepted)
+
+
+def test_applying_a_fill_to_another_leg_raises() -> None:
+    accepted = check_fill(a_leg(), a_proposal(), TRADER, NOW)
+    assert isinstance(accepted, FillAccepted)
+    with pytest.raises(FillNotApplicable):
+        apply_fill(a_leg(leg_id="leg-other"), accepted)
+
+
+def test_applying_a_fill_to_a_cancelled_leg_raises() -> None:
+    accepted = check_fill(a_leg(), a_proposal(), TRADER, NOW)
+    assert isinstance(accepted, FillAccepted)
+    with pytest.raises(FillNotApplicable):
+        apply_fill(a_leg(status=LegStatus.CANCELLED), accepted)
