@@ -141,15 +141,32 @@ class Service:
         count, age = await outbox.backlog(self.pool)
         return age < MAX_OUTBOX_AGE_READY_S, {"backlog": count, "oldest_s": round(age, 1)}
 
-    def run(self) -> None:
-        """Serve the app (broker, relay, health) with uvicorn until SIGINT/SIGTERM."""
+    def asgi(self, api: Any = None) -> Any:
+        """One ASGI app: health and metrics (and the service's lifespan) here, the rest to ``api``.
+
+        ``api`` (e.g. a FastAPI app) gets every other path; it reads the pool and the
+        outbox through this service, whose lifespan opens and closes them.
+        """
+        health_paths = {path for path, _ in self.app.routes}
+
+        async def dispatch(scope: Any, receive: Any, send: Any) -> None:
+            if api is None or scope["type"] == "lifespan" or scope.get("path") in health_paths:
+                await self.app(scope, receive, send)
+            else:
+                await api(scope, receive, send)
+
+        return dispatch
+
+    def run(self, api: Any = None) -> None:
+        """Serve the service (broker, relay, health, ``api``) with uvicorn until SIGINT/SIGTERM."""
         import uvicorn
 
         uvicorn.run(
-            self.app,
+            self.asgi(api),
             host=self.settings.http_host,
             port=self.settings.http_port,
             log_config=None,
             access_log=False,
             lifespan="on",
+            timeout_graceful_shutdown=20,
         )
