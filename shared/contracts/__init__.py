@@ -13,6 +13,7 @@ from shared.contracts.demand import (
 )
 from shared.contracts.inventory import HoldingsUpdated, ReleasePerformed
 from shared.contracts.sourcing import (
+    FillRecorded,
     LegCancelled,
     LegRouted,
     OrderStatusChanged,
@@ -30,6 +31,7 @@ EVENT_TYPES: dict[str, type[Contract]] = {
     "leg.routed": LegRouted,
     "leg.cancelled": LegCancelled,
     "order.status_changed": OrderStatusChanged,
+    "order.fill_recorded": FillRecorded,
     "program.phase_set": PhaseSet,
     "program.trader_registered": TraderRegistered,
     "fill.confirmed": FillConfirmed,
@@ -48,6 +50,7 @@ __all__ = [
     "DemandRejected",
     "DemandSubmitted",
     "FillConfirmed",
+    "FillRecorded",
     "HoldingsUpdated",
     "LegCancelled",
     "LegDeclined",

@@ -79,3 +79,27 @@ class TraderRegistered(Contract):
     capacity: Amount = Field(description="most open quantity at once, in the market's unit")
     exposure_limit_usd: Amount
     active: bool = True
+
+
+class FillRecorded(Contract):
+    """``order.fill_recorded``: sourcing accepted a trader's fill against the order.
+
+    Carries what only sourcing knows (tier, phase and policy the material was
+    bought under, and the manufacturer who funded it), so inventory can book the lot.
+    """
+
+    fill_id: Identifier
+    leg_id: Identifier
+    order_id: Identifier
+    trader_id: Identifier
+    manufacturer_id: str
+    mineral: str
+    quantity: Quantity
+    unit_price: UnitPrice
+    origin_country: Country
+    tier: Tier
+    warehouse_id: Identifier
+    lot_reference: str
+    filled_at: AwareDatetime
+    phase: Phase
+    policy_version: str
