@@ -17,7 +17,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Literal, NamedTuple
 
-from services.demand.catalogue import Catalogue, Mineral, Unit
+from shared.catalogue import Catalogue, Mineral, Unit
 
 ID_MAX_LENGTH = 64
 _ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]+")

@@ -5,8 +5,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from services.demand.catalogue import Catalogue, load_catalogue
 from services.demand.domain import DemandInput
+from shared.catalogue import Catalogue, load_catalogue
 
 TODAY = date(2025, 6, 2)
 CATALOGUE: Catalogue = load_catalogue()

@@ -5,7 +5,6 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.demand.catalogue import Mineral
 from services.demand.domain import (
     ID_MAX_LENGTH,
     MAX_UNIT_PRICE_USD,
@@ -17,6 +16,7 @@ from services.demand.domain import (
     demand_fingerprint,
     validate_demand,
 )
+from shared.catalogue import Mineral
 from tests.unit.demand.builders import CATALOGUE, TODAY
 
 ids = st.from_regex(r"[A-Za-z0-9._:-]{1,64}", fullmatch=True)

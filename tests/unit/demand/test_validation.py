@@ -3,7 +3,6 @@ from decimal import Decimal
 
 import pytest
 
-from services.demand.catalogue import Unit
 from services.demand.domain import (
     AcceptedDemand,
     DemandInput,
@@ -13,6 +12,7 @@ from services.demand.domain import (
     demand_fingerprint,
     validate_demand,
 )
+from shared.catalogue import Unit
 from tests.unit.demand.builders import CATALOGUE, TODAY, make_demand
 
 Code = RejectionCode

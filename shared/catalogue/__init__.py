@@ -126,7 +126,7 @@ def parse_catalogue(text: str) -> Catalogue:
 @functools.cache
 def load_catalogue() -> Catalogue:
     """The catalogue packaged with this service (read once, then shared)."""
-    text = resources.files("services.demand").joinpath("catalogue.csv").read_text(encoding="utf-8")
+    text = resources.files("shared.catalogue").joinpath("catalogue.csv").read_text(encoding="utf-8")
     return parse_catalogue(text)
 
 

@@ -3,7 +3,7 @@ from importlib import resources
 
 import pytest
 
-from services.demand.catalogue import (
+from shared.catalogue import (
     Catalogue,
     CatalogueError,
     Mineral,
@@ -37,7 +37,7 @@ def test_the_catalogue_holds_exactly_the_60_minerals_of_the_2025_list() -> None:
 
 
 def test_the_packaged_csv_has_60_rows_with_unique_ids() -> None:
-    text = resources.files("services.demand").joinpath("catalogue.csv").read_text("utf-8")
+    text = resources.files("shared.catalogue").joinpath("catalogue.csv").read_text("utf-8")
     ids = [line.split(",")[0] for line in text.splitlines()[1:]]
     assert len(ids) == 60
     assert len(set(ids)) == 60
