@@ -15,10 +15,12 @@ import asyncpg
 import structlog
 from faststream.asgi import AsgiFastStream
 from faststream.kafka import KafkaBroker, KafkaRouter
+from pydantic import BaseModel
 
 from shared import outbox
 from shared.consumer import InboxSettings, inbox_middleware
 from shared.db import create_pool, migrate
+from shared.envelope import Envelope
 from shared.health import health_routes
 from shared.kafka import REQUEST_TIMEOUT_MS, ensure_topics
 from shared.logging import configure_logging
@@ -41,6 +43,7 @@ class Service:
         settings: ServiceSettings | None = None,
         extra_routes: Sequence[tuple[str, Any]] = (),
         on_ready: Sequence[Callable[[Service], Awaitable[None]]] = (),
+        emits: Sequence[tuple[str, type[BaseModel]]] = (),
         configure_logging: bool = True,
     ) -> None:
         self.name = name
@@ -67,6 +70,15 @@ class Service:
         )
         for router in routers:
             self.broker.include_router(router)
+        # The relay publishes; these publishers exist so the AsyncAPI document shows what
+        # the service emits, channel by channel, with the envelope around each payload.
+        for topic, payload in emits:
+            self.broker.publisher(
+                topic,
+                title=f"{topic}:{payload.__name__}",
+                schema=Envelope[payload],  # type: ignore[valid-type]
+                description=payload.__doc__,
+            )
         self.app = AsgiFastStream(
             self.broker,
             asgi_routes=[

@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from vault.commands import asyncapi, dlq
 from vault.infra import cli as infra_cli
 
 
@@ -13,6 +14,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vault", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     infra_cli.register(sub)
+    dlq.register(sub)
+    asyncapi.register(sub)
     return parser
 
 

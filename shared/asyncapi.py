@@ -1,0 +1,24 @@
+"""AsyncAPI documents of each service's channels and payloads, from its FastStream broker."""
+
+from __future__ import annotations
+
+from faststream.specification import AsyncAPI
+
+from shared.service import Service
+
+VERSION = "1.0.0"
+
+
+def document(service: Service) -> str:
+    """The service's AsyncAPI 3.0 document as YAML."""
+    spec = AsyncAPI(
+        service.broker,
+        title=f"Vault {service.name}",
+        version=VERSION,
+        description=(
+            f"Channels the {service.name} service consumes and publishes. Every message is the "
+            "Vault envelope (event id, type, version, time, producer, key, correlation and "
+            "causation ids) around the payload shown. Decimals travel as strings."
+        ),
+    )
+    return str(spec.to_specification().to_yaml())
