@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from vault.commands import asyncapi, dlq
+from vault.commands import asyncapi, dlq, run
 from vault.infra import cli as infra_cli
 
 
@@ -16,6 +16,7 @@ def build_parser() -> argparse.ArgumentParser:
     infra_cli.register(sub)
     dlq.register(sub)
     asyncapi.register(sub)
+    run.register(sub)
     return parser
 
 
