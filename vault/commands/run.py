@@ -15,6 +15,7 @@ import signal
 import sys
 import time
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 
 from vault.endpoints import SERVICE_PORTS
@@ -54,14 +55,14 @@ def admin_token(state: Path) -> str:
     return path.read_text().strip()
 
 
-def service_env(endpoints: Endpoints, service: str, state: Path) -> dict[str, str]:
+def service_env(endpoints: Endpoints, service: str, state: Path, port: int) -> dict[str, str]:
     env = {
         k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS")
     }
     env.update(endpoints.service_env(service))
     env.update(
         {
-            "VAULT_HTTP_PORT": str(SERVICE_PORTS[service]),
+            "VAULT_HTTP_PORT": str(port),
             "VAULT_LOG_FORMAT": "json",
             "VAULT_ADMIN_TOKEN": admin_token(state),
             "VAULT_TOPIC_REPLICAS": str(min(endpoints.brokers, 3)),
@@ -78,19 +79,26 @@ def log_file(state: Path, service: str) -> Path:
     return state / "logs" / f"{service}.log"
 
 
-def start_services(launcher: Launcher, endpoints: Endpoints) -> None:
+def start_services(
+    state: Path,
+    endpoints: Endpoints,
+    ports: Mapping[str, int] = SERVICE_PORTS,
+    extra_env: Mapping[str, str] | None = None,
+) -> None:
     for service in SERVICES:
-        if process.read_pid(pid_file(launcher.state, service)):
+        if process.read_pid(pid_file(state, service)):
             continue
         process.spawn(
             [sys.executable, "-m", f"services.{service}"],
-            log_file=log_file(launcher.state, service),
-            pid_file=pid_file(launcher.state, service),
-            env=service_env(endpoints, service, launcher.state),
+            log_file=log_file(state, service),
+            pid_file=pid_file(state, service),
+            env={**service_env(endpoints, service, state, ports[service]), **(extra_env or {})},
         )
 
 
-def wait_ready(state: Path, timeout_s: float = READY_TIMEOUT_S) -> dict[str, float]:
+def wait_ready(
+    state: Path, ports: Mapping[str, int] = SERVICE_PORTS, timeout_s: float = READY_TIMEOUT_S
+) -> dict[str, float]:
     started = time.monotonic()
     ready: dict[str, float] = {}
     while len(ready) < len(SERVICES):
@@ -102,7 +110,7 @@ def wait_ready(state: Path, timeout_s: float = READY_TIMEOUT_S) -> dict[str, flo
                     f"{service} exited; its log:\n{process.tail(log_file(state, service))}"
                 )
             try:
-                url = f"http://127.0.0.1:{SERVICE_PORTS[service]}/health/ready"
+                url = f"http://127.0.0.1:{ports[service]}/health/ready"
                 with urllib.request.urlopen(url, timeout=2) as answer:
                     if answer.status == 200:
                         ready[service] = round(time.monotonic() - started, 2)
@@ -135,7 +143,7 @@ def _run(args: argparse.Namespace) -> int:
     print(
         f"infrastructure ready in {time.monotonic() - t0:.1f}s: kafka {endpoints.bootstrap_servers}"
     )
-    start_services(launcher, endpoints)
+    start_services(launcher.state, endpoints)
     try:
         ready = wait_ready(launcher.state)
     except RuntimeError as exc:
