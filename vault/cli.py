@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from vault.commands import asyncapi, dlq, run
+from vault.commands import asyncapi, dlq, program, run
 from vault.infra import cli as infra_cli
 
 
@@ -17,6 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
     dlq.register(sub)
     asyncapi.register(sub)
     run.register(sub)
+    program.register(sub)
     return parser
 
 
