@@ -7,7 +7,10 @@ never a skip, in CI or out of it.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import tempfile
 import re
 import uuid
 from collections.abc import Iterator
@@ -41,10 +44,22 @@ def unique_name(prefix: str, request: pytest.FixtureRequest) -> str:
     return f"{prefix}{test}_{uuid.uuid4().hex[:8]}"
 
 
-@pytest.fixture(scope="session")
-def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoints]:
-    launcher, endpoints = launch_for_tests(tmp_path_factory.mktemp("infra"))
+@contextlib.contextmanager
+def private_state(prefix: str) -> Iterator[Path]:
+    """A state folder of our own: pytest prunes old basetemp folders, even of a session
+    still running in parallel, which would pull the data out from under its PostgreSQL."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
     try:
-        yield endpoints
+        yield path
     finally:
-        launcher.down()
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def infra() -> Iterator[Endpoints]:
+    with private_state("vault-test-infra-") as state:
+        launcher, endpoints = launch_for_tests(state)
+        try:
+            yield endpoints
+        finally:
+            launcher.down()
