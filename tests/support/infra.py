@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
-import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
