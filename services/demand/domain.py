@@ -1,8 +1,9 @@
 """Demand intake rules: validate a manufacturer's demand, recognise a resend.
 
 Pure functions over plain values: no I/O, no clock (``today`` is passed in), no
-framework. The adapters parse untrusted JSON into ``DemandInput``; nothing here
-raises on odd text, and every rejection lists all of its reasons at once.
+framework. The adapters parse untrusted JSON into ``DemandInput`` (naming the
+fields they could not read); nothing here raises on odd text, and every
+rejection lists all of its reasons at once, each naming its field.
 """
 
 from __future__ import annotations
@@ -11,10 +12,13 @@ import difflib
 import hashlib
 import json
 import re
+import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Literal, NamedTuple
 
 from shared.catalogue import Catalogue, Mineral, Unit
@@ -27,6 +31,8 @@ PRICE_DECIMAL_PLACES = 4
 # about US$0.95M/kg in 2021), and far above any bulk material per tonne.
 MAX_UNIT_PRICE_USD = Decimal("10000000")
 MAX_LEAD_TIME_YEARS = 5
+# Fixed for ever: order ids derived from it are stored and published.
+_ORDER_NAMESPACE = uuid.UUID("8b0ad81a-7a1e-417a-be21-61af1700e28c")
 
 _UNIT_NAMES = {Unit.TONNE: "tonnes", Unit.KILOGRAM: "kilograms"}
 _ECHO_LIMIT = 40  # characters of a bad value quoted back in a message
@@ -53,11 +59,30 @@ class RejectionCode(StrEnum):
     MAX_UNIT_PRICE_NOT_POSITIVE = "max_unit_price_not_positive"
     MAX_UNIT_PRICE_TOO_LARGE = "max_unit_price_too_large"
     MAX_UNIT_PRICE_TOO_PRECISE = "max_unit_price_too_precise"
+    # Reading the sender's text failed before any rule could be checked.
+    MISSING = "missing"
+    NOT_TEXT = "not_text"
+    TOO_LONG = "too_long"
+    DELIVER_BY_NOT_A_DATE = "deliver_by_not_a_date"
+    UNKNOWN_KIND = "unknown_kind"
+
+
+DemandField = Literal[
+    "manufacturer_id",
+    "request_id",
+    "mineral",
+    "quantity",
+    "unit",
+    "deliver_by",
+    "max_unit_price",
+    "kind",
+]
 
 
 class Reason(NamedTuple):
     code: RejectionCode
     message: str
+    field: DemandField  # which part of the demand is wrong, for the sender's system
 
 
 class DemandKey(NamedTuple):
@@ -106,19 +131,38 @@ ResendKind = Literal["new", "duplicate", "conflict"]
 
 
 def validate_demand(
-    demand: DemandInput, catalogue: Catalogue, today: date
+    demand: DemandInput,
+    catalogue: Catalogue,
+    today: date,
+    unreadable: Mapping[DemandField, Reason] = MappingProxyType({}),
 ) -> AcceptedDemand | RejectedDemand:
-    """Accept a demand into its mineral's market, or reject it with every reason that applies."""
-    mineral = catalogue.get(normalise_mineral_id(demand.mineral))
-    unit = _UNITS.get(demand.unit.strip().casefold())
+    """Accept a demand into its mineral's market, or reject it with every reason that applies.
+
+    ``unreadable`` names the fields the adapter could not read (missing, not text,
+    not a number or a date), each with its reason: that reason is reported in place
+    of the field's checks, and the field's value in ``demand`` is a stand-in never
+    looked at. The other fields are still checked, so the sender hears everything.
+    """
+    mineral = (
+        None if "mineral" in unreadable else catalogue.get(normalise_mineral_id(demand.mineral))
+    )
+    unit = None if "unit" in unreadable else _UNITS.get(demand.unit.strip().casefold())
+    checks: dict[DemandField, Callable[[], list[Reason]]] = {
+        "manufacturer_id": lambda: _id_reasons(
+            "manufacturer_id", demand.manufacturer_id, _MANUFACTURER_ID_CODES
+        ),
+        "request_id": lambda: _id_reasons("request_id", demand.request_id, _REQUEST_ID_CODES),
+        "mineral": lambda: _mineral_reasons(demand.mineral, catalogue, mineral),
+        "unit": lambda: _unit_reasons(demand.unit, unit, mineral),
+        "quantity": lambda: _quantity_reasons(demand.quantity, mineral),
+        "deliver_by": lambda: _deliver_by_reasons(_as_date(demand.deliver_by), today),
+        "max_unit_price": lambda: _price_reasons(demand.max_unit_price, mineral),
+        "kind": list,  # the adapter reads the kind; a bad one can only be unreadable
+    }
     reasons = [
-        *_id_reasons("manufacturer_id", demand.manufacturer_id, _MANUFACTURER_ID_CODES),
-        *_id_reasons("request_id", demand.request_id, _REQUEST_ID_CODES),
-        *_mineral_reasons(demand.mineral, catalogue, mineral),
-        *_unit_reasons(demand.unit, unit, mineral),
-        *_quantity_reasons(demand.quantity, mineral),
-        *_deliver_by_reasons(_as_date(demand.deliver_by), today),
-        *_price_reasons(demand.max_unit_price, mineral),
+        reason
+        for field, check in checks.items()
+        for reason in ([unreadable[field]] if field in unreadable else check())
     ]
     if reasons or mineral is None or unit is None:
         return RejectedDemand(demand.manufacturer_id, demand.request_id, tuple(reasons))
@@ -133,6 +177,20 @@ def validate_demand(
         max_unit_price=demand.max_unit_price,
         fingerprint=demand_fingerprint(demand),
     )
+
+
+def is_well_formed_id(text: str) -> bool:
+    """A manufacturer or request id the rules accept: safe to store and to look up."""
+    return 0 < len(text) <= ID_MAX_LENGTH and _ID_PATTERN.fullmatch(text) is not None
+
+
+def order_id_for(key: DemandKey) -> str:
+    """The procurement order a demand becomes: one key, one order id, on any replica, forever.
+
+    A newline cannot occur in a well-formed id, so ("a:b", "c") and ("a", "b:c")
+    name different orders.
+    """
+    return "ord-" + uuid.uuid5(_ORDER_NAMESPACE, "\n".join(key)).hex
 
 
 def normalise_mineral_id(text: str) -> str:
@@ -208,15 +266,16 @@ _PRICE_CODES = _AmountCodes(
 )
 
 
-def _id_reasons(field: str, value: str, codes: _IdCodes) -> list[Reason]:
+def _id_reasons(field: DemandField, value: str, codes: _IdCodes) -> list[Reason]:
     if not value:
-        return [Reason(codes.empty, f"{field} must not be empty")]
+        return [Reason(codes.empty, f"{field} must not be empty", field)]
     reasons: list[Reason] = []
     if len(value) > ID_MAX_LENGTH:
         reasons.append(
             Reason(
                 codes.too_long,
                 f"{field} is {len(value)} characters long; at most {ID_MAX_LENGTH} allowed",
+                field,
             )
         )
     if not _ID_PATTERN.fullmatch(value):
@@ -226,6 +285,7 @@ def _id_reasons(field: str, value: str, codes: _IdCodes) -> list[Reason]:
             Reason(
                 codes.malformed,
                 f"{field} may use only letters A-Z a-z, digits and . _ : -; found {shown}",
+                field,
             )
         )
     return reasons
@@ -236,7 +296,8 @@ def _mineral_reasons(text: str, catalogue: Catalogue, mineral: Mineral | None) -
         return []
     close = _close_ids(normalise_mineral_id(text), catalogue.ids)
     hint = f"did you mean {_either(close)}?" if close else "use a catalogue mineral id"
-    return [Reason(RejectionCode.UNKNOWN_MINERAL, f"unknown mineral {_echo(text)}; {hint}")]
+    message = f"unknown mineral {_echo(text)}; {hint}"
+    return [Reason(RejectionCode.UNKNOWN_MINERAL, message, "mineral")]
 
 
 def _close_ids(wanted: str, ids: tuple[str, ...]) -> list[str]:
@@ -256,10 +317,11 @@ def _either(options: list[str]) -> str:
 def _unit_reasons(text: str, unit: Unit | None, mineral: Mineral | None) -> list[Reason]:
     if mineral is not None and unit is not mineral.unit:
         expected = f"{mineral.id} is ordered in {mineral.unit} ({_UNIT_NAMES[mineral.unit]})"
-        return [Reason(RejectionCode.WRONG_UNIT, f"{expected}, not {_echo(text)}")]
+        return [Reason(RejectionCode.WRONG_UNIT, f"{expected}, not {_echo(text)}", "unit")]
     if unit is None:
         units = " or ".join(_UNITS)
-        return [Reason(RejectionCode.UNKNOWN_UNIT, f"unknown unit {_echo(text)}; use {units}")]
+        message = f"unknown unit {_echo(text)}; use {units}"
+        return [Reason(RejectionCode.UNKNOWN_UNIT, message, "unit")]
     return []
 
 
@@ -282,7 +344,7 @@ def _price_reasons(price: Decimal | None, mineral: Mineral | None) -> list[Reaso
 
 
 def _amount_reasons(
-    field: str,
+    field: DemandField,
     value: Decimal,
     codes: _AmountCodes,
     places: int,
@@ -290,16 +352,21 @@ def _amount_reasons(
 ) -> list[Reason]:
     shown = _echo(str(value), quote=False)
     if not value.is_finite():
-        return [Reason(codes.not_a_number, f"{field} must be a finite number, got {shown}")]
+        message = f"{field} must be a finite number, got {shown}"
+        return [Reason(codes.not_a_number, message, field)]
     reasons: list[Reason] = []
     if value <= 0:
-        reasons.append(Reason(codes.not_positive, f"{field} must be above zero, got {shown}"))
+        message = f"{field} must be above zero, got {shown}"
+        reasons.append(Reason(codes.not_positive, message, field))
     elif ceiling is not None and value > ceiling[0]:
-        reasons.append(Reason(codes.too_large, f"{field} {shown} is above {ceiling[1]}"))
+        message = f"{field} {shown} is above {ceiling[1]}"
+        reasons.append(Reason(codes.too_large, message, field))
     if _decimal_places(value) > places:
         reasons.append(
             Reason(
-                codes.too_precise, f"{field} may have at most {places} decimal places, got {shown}"
+                codes.too_precise,
+                f"{field} may have at most {places} decimal places, got {shown}",
+                field,
             )
         )
     return reasons
@@ -311,6 +378,7 @@ def _deliver_by_reasons(deliver_by: date, today: date) -> list[Reason]:
             Reason(
                 RejectionCode.DELIVER_BY_NOT_IN_FUTURE,
                 f"deliver_by must be after today ({today}), got {deliver_by}",
+                "deliver_by",
             )
         ]
     latest = _add_years(today, MAX_LEAD_TIME_YEARS)
@@ -320,6 +388,7 @@ def _deliver_by_reasons(deliver_by: date, today: date) -> list[Reason]:
                 RejectionCode.DELIVER_BY_TOO_FAR,
                 f"deliver_by {deliver_by} is more than {MAX_LEAD_TIME_YEARS} years ahead;"
                 f" the latest accepted is {latest}",
+                "deliver_by",
             )
         ]
     return []

@@ -11,7 +11,8 @@ from shared.contracts.common import Contract, Identifier, Quantity, UnitPrice
 
 # Intake fields are loose text on purpose: the sender is outside the program, and a
 # wrong value must come back as a published, readable reason, not vanish in a DLQ.
-Text = Annotated[str, Field(max_length=200)]
+TEXT_MAX_LENGTH = 200
+Text = Annotated[str, Field(max_length=TEXT_MAX_LENGTH)]
 DemandKind = Literal["procurement", "replenishment"]
 
 
@@ -38,8 +39,9 @@ class DemandAccepted(Contract):
 
 
 class RejectionReason(Contract):
-    code: str
-    message: str
+    code: str = Field(description="stable, machine-readable, e.g. unknown_mineral, wrong_unit")
+    message: str = Field(description="for people: what is wrong and what would be right")
+    field: str | None = Field(default=None, description="the demand field at fault, e.g. quantity")
 
 
 class DemandRejected(Contract):

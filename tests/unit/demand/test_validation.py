@@ -146,7 +146,9 @@ def test_the_wrong_unit_is_rejected_naming_the_unit_the_mineral_uses() -> None:
 
 def test_an_unrecognised_unit_for_a_known_mineral_names_the_right_unit() -> None:
     reasons = reasons_for(make_demand(mineral="platinum", unit="oz", quantity=Decimal(10)))
-    assert reasons == (Reason(Code.WRONG_UNIT, "platinum is ordered in kg (kilograms), not 'oz'"),)
+    assert reasons == (
+        Reason(Code.WRONG_UNIT, "platinum is ordered in kg (kilograms), not 'oz'", "unit"),
+    )
 
 
 def test_an_unrecognised_unit_for_an_unknown_mineral_lists_the_units() -> None:
@@ -272,6 +274,36 @@ def test_a_demand_with_many_faults_is_rejected_with_every_reason() -> None:
         Code.DELIVER_BY_NOT_IN_FUTURE,
         Code.MAX_UNIT_PRICE_NOT_POSITIVE,
     ]
+
+
+def test_every_reason_names_the_field_at_fault() -> None:
+    demand = make_demand(
+        manufacturer_id="",
+        mineral="unobtainium",
+        unit="oz",
+        quantity=Decimal(0),
+        deliver_by=TODAY,
+        max_unit_price=Decimal(-1),
+    )
+    assert [reason.field for reason in reasons_for(demand)] == [
+        "manufacturer_id",
+        "mineral",
+        "unit",
+        "quantity",
+        "deliver_by",
+        "max_unit_price",
+    ]
+
+
+def test_a_field_the_adapter_could_not_read_is_reported_in_place_of_its_checks() -> None:
+    unreadable = Reason(Code.MISSING, "quantity is missing", "quantity")
+    demand = make_demand(quantity=Decimal(-1), unit="kg")
+    result = validate_demand(demand, CATALOGUE, TODAY, {"quantity": unreadable})
+    assert isinstance(result, RejectedDemand)
+    assert result.reasons == (
+        Reason(Code.WRONG_UNIT, "cobalt is ordered in t (tonnes), not 'kg'", "unit"),
+        unreadable,
+    )
 
 
 def test_a_rejection_carries_the_ids_it_was_sent_with() -> None:
