@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from vault.commands import asyncapi, dlq, program, run
+from vault.commands import asyncapi, demand, dlq, program, run
 from vault.infra import cli as infra_cli
 
 
@@ -18,6 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     asyncapi.register(sub)
     run.register(sub)
     program.register(sub)
+    demand.register(sub)
     return parser
 
 

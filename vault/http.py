@@ -1,0 +1,50 @@
+"""Calls to the services' HTTP APIs from the command line, with errors people can read."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+from vault.endpoints import service_url
+
+
+class ApiError(RuntimeError):
+    def __init__(self, status: int, body: Any) -> None:
+        detail = body.get("detail") or body.get("title") if isinstance(body, dict) else body
+        super().__init__(f"HTTP {status}: {detail}")
+        self.status = status
+        self.body = body
+
+
+def call(
+    service: str,
+    method: str,
+    path: str,
+    *,
+    json_body: Any = None,
+    headers: dict[str, str] | None = None,
+    params: dict[str, Any] | None = None,
+    timeout_s: float = 15.0,
+) -> Any:
+    """One request; returns the decoded body of a 2xx answer, else raises ApiError."""
+    url = service_url(service) + path
+    try:
+        answer = httpx.request(
+            method, url, json=json_body, headers=headers, params=params, timeout=timeout_s
+        )
+    except httpx.HTTPError as exc:
+        raise ApiError(0, f"{service} not reachable at {url}: {exc} (is `vault run` up?)") from exc
+    body: Any
+    try:
+        body = answer.json()
+    except json.JSONDecodeError:
+        body = answer.text
+    if answer.status_code >= 400:
+        raise ApiError(answer.status_code, body)
+    return body
+
+
+def show(body: Any) -> None:
+    print(json.dumps(body, indent=2, default=str) if not isinstance(body, str) else body)
