@@ -79,11 +79,17 @@ def book_receipt(
     fill: Fill,
     warehouses: Mapping[str, Warehouse],
     existing_fill_ids: Container[str],
+    mineral_units: Mapping[str, Unit] | None = None,
 ) -> Receipt | HeldForOps | AlreadyBooked:
-    """Decide what a confirmed fill does to holdings."""
+    """Decide what a confirmed fill does to holdings.
+
+    ``mineral_units`` (the catalogue's unit per mineral), when given, also holds
+    a fill of an unknown mineral or in another unit: a mineral counted in both
+    tonnes and kilograms could not be released or totalled.
+    """
     if fill.fill_id in existing_fill_ids:
         return AlreadyBooked(fill.fill_id)
-    problems = _problems(fill, warehouses)
+    problems = _problems(fill, warehouses, mineral_units)
     if problems:
         return HeldForOps(fill, "; ".join(problems))
     lot = Lot(
@@ -114,8 +120,20 @@ def book_receipt(
     return Receipt(lot, movement, warehouses[fill.warehouse_id])
 
 
-def _problems(fill: Fill, warehouses: Mapping[str, Warehouse]) -> list[str]:
+def _problems(
+    fill: Fill, warehouses: Mapping[str, Warehouse], mineral_units: Mapping[str, Unit] | None
+) -> list[str]:
     problems: list[str] = []
+    if mineral_units is not None:
+        expected = mineral_units.get(fill.mineral)
+        if expected is None:
+            problems.append(
+                f"fill {fill.fill_id} names mineral {fill.mineral!r}, which is not in the catalogue"
+            )
+        elif expected != fill.unit:
+            problems.append(
+                f"fill {fill.fill_id} is in {fill.unit} but {fill.mineral} is counted in {expected}"
+            )
     if fill.warehouse_id not in warehouses:
         problems.append(
             f"fill {fill.fill_id} names warehouse {fill.warehouse_id!r}, which is not a "

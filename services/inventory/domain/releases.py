@@ -101,7 +101,7 @@ def plan_release(
         unit=unit,
         movements=tuple(_draw(eligible, quantity, release_id, at)),
         replenishment=ReplenishmentDemand(
-            demand_id=f"replenish:{release_id}",
+            demand_id=f"replenish-{release_id}",
             manufacturer=manufacturer,
             mineral=mineral,
             quantity=quantity,

@@ -8,6 +8,7 @@ from services.inventory.domain import (
     InvalidValue,
     MovementKind,
     Receipt,
+    Unit,
     apply,
     book_receipt,
 )
@@ -108,5 +109,29 @@ def test_a_fill_time_without_a_time_zone_is_rejected() -> None:
 
 def test_a_new_fill_is_booked_whatever_other_fills_were_booked_before() -> None:
     decision = book_receipt(make_fill(), WAREHOUSES, existing_fill_ids=frozenset({"other"}))
+
+    assert isinstance(decision, Receipt)
+
+
+def test_a_fill_of_a_mineral_outside_the_catalogue_is_held_for_ops() -> None:
+    fill = make_fill(mineral="unobtainium")
+
+    decision = book_receipt(fill, WAREHOUSES, set(), mineral_units={"cobalt": Unit.TONNE})
+
+    assert isinstance(decision, HeldForOps)
+    assert "'unobtainium', which is not in the catalogue" in decision.reason
+
+
+def test_a_fill_in_another_unit_than_its_minerals_is_held_for_ops() -> None:
+    fill = make_fill()
+
+    decision = book_receipt(fill, WAREHOUSES, set(), mineral_units={"cobalt": Unit.KILOGRAM})
+
+    assert isinstance(decision, HeldForOps)
+    assert "is in t but cobalt is counted in kg" in decision.reason
+
+
+def test_a_fill_in_its_minerals_catalogue_unit_is_booked() -> None:
+    decision = book_receipt(make_fill(), WAREHOUSES, set(), mineral_units={"cobalt": Unit.TONNE})
 
     assert isinstance(decision, Receipt)

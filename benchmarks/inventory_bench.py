@@ -1,0 +1,178 @@
+"""How many fills per second inventory books as receipts (a benchmark, not a test).
+
+Prints two rates on the real database (and broker):
+- handler path: one transaction per fill, as the consumer runs it: the inbox row,
+  the lot, the movement and its balance, and the holdings.updated outbox row;
+- end to end: fills produced onto vault.sourcing.orders and booked by the running
+  service (consumer, inbox, handler, outbox), first send to last booking;
+then how long the check takes to rebuild every balance from the ledger.
+
+Run: .venv/bin/python -m benchmarks.inventory_bench [N]
+Uses KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL (a user that may create databases)
+when set, else launches its own Kafka and PostgreSQL in a temporary state folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+
+from services.inventory.app import create_service
+from services.inventory.domain import Warehouse, WarehouseKind
+from services.inventory.handlers.check import check_ledger
+from services.inventory.handlers.receipts import book_fill
+from services.inventory.handlers.warehouses import register_warehouse
+from shared import topics
+from shared.codec import encode
+from shared.contracts import FillRecorded
+from shared.envelope import Envelope, new_event
+from shared.settings import ServiceSettings
+from vault.infra.launcher import Launcher
+from vault.infra.process import free_port, free_port_block
+
+WAREHOUSE = Warehouse(
+    warehouse_id="wh-bench",
+    name="Bench store",
+    kind=WarehouseKind.THIRD_PARTY,
+    location="Rotterdam, NL",
+    operator="trader-bench",
+)
+T0 = datetime(2026, 1, 5, tzinfo=UTC)
+
+
+def _rate(count: int, seconds: float) -> str:
+    return f"{count / seconds:,.0f}/s ({count} in {seconds:.2f}s)"
+
+
+def fills(count: int, run: str) -> list[Envelope[FillRecorded]]:
+    made = []
+    for i in range(count):
+        order_id = f"order-{run}-{i // 4}"  # a few fills per order, as partial fills come
+        fill = FillRecorded.model_validate(
+            {
+                "fill_id": f"fill-{run}-{i}",
+                "leg_id": f"leg-{run}-{i}",
+                "order_id": order_id,
+                "trader_id": "trader-bench",
+                "manufacturer_id": f"maker-{i % 7}",
+                "mineral": ("cobalt", "lithium", "nickel")[i % 3],
+                "quantity": {"amount": str(1 + i % 40), "unit": "t"},
+                "unit_price": {"amount": "33000", "per": "t"},
+                "origin_country": ("US", "CA", "CN")[i % 3],
+                "tier": ("domestic", "allied", "other")[i % 3],
+                "warehouse_id": WAREHOUSE.warehouse_id,
+                "lot_reference": f"WR-{i}",
+                "filled_at": T0 + timedelta(minutes=i),
+                "phase": "initial_fill",
+                "policy_version": "bench",
+            }
+        )
+        made.append(new_event("order.fill_recorded", fill, key=order_id, producer="bench"))
+    return made
+
+
+async def handler_path(pool: asyncpg.Pool, events: list[Envelope[FillRecorded]]) -> float:
+    started = time.perf_counter()
+    for event in events:
+        async with pool.acquire() as conn, conn.transaction():
+            await conn.execute(
+                "INSERT INTO inbox (consumer, event_id, event_type, topic, partition, "
+                "kafka_offset) VALUES ('inventory', $1, $2, $3, 0, 0)",
+                event.event_id,
+                event.type,
+                topics.SOURCING_ORDERS,
+            )
+            await book_fill(
+                conn, event.payload, event_id=event.event_id, correlation_id=event.correlation_id
+            )
+    return time.perf_counter() - started
+
+
+async def end_to_end(
+    bootstrap: str, pool: asyncpg.Pool, events: list[Envelope[FillRecorded]]
+) -> float:
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=5
+    )
+    await producer.start()
+    fill_ids = [e.payload.fill_id for e in events]
+    try:
+        started = time.perf_counter()
+        sent = [
+            await producer.send(topics.SOURCING_ORDERS, encode(e), key=e.key.encode())
+            for e in events
+        ]
+        await asyncio.gather(*sent)
+    finally:
+        await producer.stop()
+    count_booked = "SELECT count(*) FROM lots WHERE fill_id = ANY($1::text[])"
+    while await pool.fetchval(count_booked, fill_ids) < len(events):
+        await asyncio.sleep(0.02)
+    return time.perf_counter() - started
+
+
+async def bench(bootstrap: str, admin_url: str, count: int) -> None:
+    name = f"inventory_bench_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(admin_url)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    await admin.close()
+    service = create_service(
+        ServiceSettings(
+            kafka_bootstrap_servers=bootstrap,
+            database_url=urlsplit(admin_url)._replace(path=f"/{name}").geturl(),
+            log_level="WARNING",
+        )
+    )
+    await service.app.start()
+    try:
+        async with service.pool.acquire() as conn, conn.transaction():
+            await register_warehouse(conn, WAREHOUSE)
+        run = uuid.uuid4().hex[:6]
+        direct_s = await handler_path(service.pool, fills(count, f"{run}-direct"))
+        e2e_s = await end_to_end(bootstrap, service.pool, fills(count, f"{run}-kafka"))
+        started = time.perf_counter()
+        async with service.pool.acquire() as conn:
+            report = await check_ledger(conn)
+        check_s = time.perf_counter() - started
+        print(f"receipts booked, handler path (inbox+lot+ledger+outbox)  {_rate(count, direct_s)}")
+        print(f"receipts booked, end to end from Kafka                   {_rate(count, e2e_s)}")
+        print(
+            f"check: {report.movements} movements rebuilt into {report.balances} balances "
+            f"in {check_s:.2f}s, agrees={report.agrees}"
+        )
+    finally:
+        await service.app.stop()
+        admin = await asyncpg.connect(admin_url)
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+async def main(count: int) -> None:
+    launcher = None
+    bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    database_url = os.environ.get("DATABASE_URL")
+    if not (bootstrap and database_url):
+        launcher = Launcher(state=Path(tempfile.mkdtemp(prefix="vault-bench-")), env={})
+        endpoints, _ = await asyncio.to_thread(
+            launcher.up, kafka_port=free_port_block(2), pg_port=free_port()
+        )
+        bootstrap, database_url = endpoints.bootstrap_servers, endpoints.admin_database_url or ""
+    try:
+        await bench(bootstrap, database_url, count)
+    finally:
+        if launcher is not None:
+            await asyncio.to_thread(launcher.down)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000))

@@ -1,0 +1,64 @@
+"""One inventory service per test module, on the session's broker and a database of its own.
+
+Tests share it (starting a service and joining its consumer group costs seconds),
+so each test uses its own uuid-named orders, fills, manufacturers and warehouses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from urllib.parse import urlsplit
+
+import asyncpg
+import httpx
+import pytest
+
+from services.inventory.app import create_api, create_service
+from shared.service import Service
+from shared.settings import ServiceSettings
+from tests.support.infra import unique_name
+from vault.infra.launcher import Endpoints
+
+
+@pytest.fixture(scope="module")
+async def inventory_database(
+    infra: Endpoints, request: pytest.FixtureRequest
+) -> AsyncIterator[str]:
+    admin_url = infra.admin_database_url
+    assert admin_url, "tests need an admin DATABASE_URL to create per-test databases"
+    name = unique_name("inv_", request)
+    admin = await asyncpg.connect(admin_url)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    yield urlsplit(admin_url)._replace(path=f"/{name}").geturl()
+    admin = await asyncpg.connect(admin_url)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="module")
+async def inventory(infra: Endpoints, inventory_database: str) -> AsyncIterator[Service]:
+    service = create_service(
+        ServiceSettings(
+            kafka_bootstrap_servers=infra.bootstrap_servers,
+            database_url=inventory_database,
+            outbox_poll_s=0.1,
+        )
+    )
+    service.configure_logging = False
+    await service.app.start()
+    try:
+        yield service
+    finally:
+        await service.app.stop()
+
+
+@pytest.fixture(scope="module")
+async def api(inventory: Service) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=create_api(inventory))
+    async with httpx.AsyncClient(transport=transport, base_url="http://inventory") as client:
+        yield client
