@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from vault.commands import asyncapi, demand, dlq, program, run
+from vault.commands import asyncapi, demand, dlq, inventory, program, run
 from vault.infra import cli as infra_cli
 
 
@@ -19,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.register(sub)
     program.register(sub)
     demand.register(sub)
+    inventory.register(sub)
     return parser
 
 
