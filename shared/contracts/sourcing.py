@@ -46,17 +46,26 @@ class LegCancelled(Contract):
 
 
 class OrderStatusChanged(Contract):
-    """``order.status_changed``: an order's state, what is open, and why."""
+    """``order.status_changed``: an order's state, what is open, and why.
+
+    ``quantity - filled - open`` is with traders on open legs (unless expired).
+    """
 
     order_id: Identifier
     manufacturer_id: str
     status: OrderStatus
     mineral: str
     quantity: Quantity
-    filled: Amount
-    open: Amount
-    reason: str
-    explanation: dict[str, Any] = Field(default_factory=dict)
+    filled: Amount = Field(description="confirmed by fills, in the quantity's unit")
+    open: Amount = Field(
+        description="waiting for supply: on no leg and not filled (not placed, if expired)"
+    )
+    reason: str = Field(description="why the open quantity waits; empty when nothing is open")
+    explanation: dict[str, Any] = Field(
+        default_factory=dict,
+        description="the latest decision: phase, policy version, winning tier, legs, "
+        "offers considered and the cheaper ones not taken with why",
+    )
 
 
 class PhaseSet(Contract):

@@ -22,6 +22,13 @@ from services.sourcing.domain.errors import (
     SupplyExceeded,
 )
 from services.sourcing.domain.legs import Leg, MandateLeg, OfferLeg, leg_id
+from services.sourcing.domain.lifecycle import (
+    OrderStatus,
+    delivery_cutoff,
+    is_past_delivery,
+    leg_deadline,
+    order_status,
+)
 from services.sourcing.domain.policy import (
     TierPolicy,
     excluded_origins,
@@ -50,6 +57,7 @@ __all__ = [
     "Offer",
     "OfferLeg",
     "OpenRemainder",
+    "OrderStatus",
     "Outcome",
     "Phase",
     "ProcurementRequest",
@@ -64,9 +72,13 @@ __all__ = [
     "Unit",
     "allocate",
     "cascade",
+    "delivery_cutoff",
     "excluded_origins",
     "is_excluded",
+    "is_past_delivery",
+    "leg_deadline",
     "leg_id",
+    "order_status",
     "tier_of",
     "tier_preference",
 ]

@@ -17,9 +17,11 @@ from services.sourcing.domain.waterfall import Ranking
 def considerations(
     screening: Screening, ranking: Ranking, legs: Sequence[OfferLeg], phase: Phase
 ) -> tuple[Consideration, ...]:
-    """Every offer in the book: ranked ones in waterfall order, then the ineligible."""
+    """Every offer of the mineral: ranked ones in waterfall order, then the ineligible."""
     taken = {leg.offer_id: leg.quantity for leg in legs}
     taken_tiers = {leg.tier for leg in legs}
+    # Below the cap, why an offer was passed over depends only on its tier: worded once.
+    by_tier: dict[Tier, str] = {}
     record: list[Consideration] = []
     for position, candidate in enumerate(ranking.candidates, start=1):
         quantity = taken.get(candidate.offer.offer_id, Decimal(0))
@@ -27,7 +29,13 @@ def considerations(
             outcome, reason = Outcome.TAKEN, reasons.taken_note(candidate, ranking)
         else:
             outcome = Outcome.PASSED_OVER
-            reason = reasons.passed_over(candidate, ranking, phase, taken_tiers)
+            if ranking.is_beyond_cap(candidate):
+                reason = reasons.beyond_cap(candidate, ranking)
+            elif candidate.tier in by_tier:
+                reason = by_tier[candidate.tier]
+            else:
+                reason = reasons.passed_over(candidate, ranking, phase, taken_tiers)
+                by_tier[candidate.tier] = reason
         record.append(_of(candidate.offer, candidate.tier, outcome, reason, position, quantity))
     for item in screening.ineligible:
         record.append(_of(item.offer, item.tier, Outcome.INELIGIBLE, item.reason, None, Decimal(0)))
@@ -57,15 +65,16 @@ def _of(
     rank: int | None,
     quantity: Decimal,
 ) -> Consideration:
+    # Positional: the fields' order in Consideration, and the cheapest way to build one.
     return Consideration(
-        offer_id=offer.offer_id,
-        trader_id=offer.trader_id,
-        origin_country=offer.origin_country,
-        tier=tier,
-        unit_price=offer.unit_price,
-        available_on=offer.available_on,
-        outcome=outcome,
-        rank=rank,
-        quantity_taken=quantity,
-        reason=reason,
+        offer.offer_id,
+        offer.trader_id,
+        offer.origin_country,
+        tier,
+        offer.unit_price,
+        offer.available_on,
+        outcome,
+        rank,
+        quantity,
+        reason,
     )

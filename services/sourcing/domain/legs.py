@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -9,10 +10,22 @@ from typing import TypeAlias
 
 from services.sourcing.domain.values import Tier
 
+MAX_LEG_ID = 64
+"""Leg ids travel in events whose identifiers are at most 64 characters."""
+
 
 def leg_id(request_id: str, sequence: int) -> str:
-    """Deterministic, so replaying a decision yields the same ids (and idempotent events)."""
-    return f"{request_id}/leg-{sequence}"
+    """Deterministic, so replaying a decision yields the same ids (and idempotent events).
+
+    A request id too long to carry the suffix is shortened to a prefix and a hash of
+    the whole id: still deterministic, still unique, still readable by its start.
+    """
+    suffix = f"/leg-{sequence}"
+    if len(request_id) + len(suffix) <= MAX_LEG_ID:
+        return request_id + suffix
+    digest = hashlib.sha256(request_id.encode()).hexdigest()[:16]
+    keep = MAX_LEG_ID - len(suffix) - len(digest) - 1
+    return f"{request_id[:keep]}~{digest}{suffix}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -53,7 +53,10 @@ class TierPolicy:
 
 def tier_of(policy: TierPolicy, country: str) -> Tier:
     """The tier of an origin country under `policy`; unknown countries are `other`."""
-    return policy.tiers.get(country.upper(), Tier.OTHER)
+    tier = policy.tiers.get(country)
+    if tier is None:  # rarely taken: offers' countries are already upper case
+        tier = policy.tiers.get(country.upper(), Tier.OTHER)
+    return tier
 
 
 def is_excluded(policy: TierPolicy, phase: Phase, country: str) -> bool:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from services.sourcing.domain.eligibility import Exclusions
 from services.sourcing.domain.legs import Leg, MandateLeg, OfferLeg
@@ -19,13 +20,13 @@ class Outcome(StrEnum):
     INELIGIBLE = "ineligible"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Consideration:
+class Consideration(NamedTuple):
     """One offer of the book and what this decision did with it.
 
     `rank` is its place in the waterfall (1 = first), None when ineligible.
     `reason` says why it was passed over or ineligible; for a taken offer it may
-    carry a note (a domestic offer taken beyond the premium cap).
+    carry a note (a domestic offer taken beyond the premium cap). A named tuple,
+    not a dataclass: a decision builds one per offer of its mineral.
     """
 
     offer_id: str

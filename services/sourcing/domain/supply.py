@@ -54,15 +54,18 @@ class SupplyBook:
     """The offers sourcing knows, with the quantity of each not yet given to a leg.
 
     Immutable: consuming returns a new book, so a decision can be computed,
-    inspected and only then persisted by the caller.
+    inspected and only then persisted by the caller. Offers are indexed by
+    mineral: a decision looks only at its own mineral's offers, so its cost
+    grows with that market's depth, not with the whole book.
     """
 
     _offers: Mapping[str, Offer]
     _remaining: Mapping[str, Decimal]
+    _by_mineral: Mapping[str, tuple[Offer, ...]]
 
     @classmethod
     def of(cls, offers: Iterable[Offer]) -> SupplyBook:
-        return cls(MappingProxyType({}), MappingProxyType({})).with_offers(offers)
+        return _EMPTY.with_offers(offers)
 
     def __iter__(self) -> Iterator[Offer]:
         return iter(self._offers.values())
@@ -72,6 +75,10 @@ class SupplyBook:
 
     def offer(self, offer_id: str) -> Offer:
         return self._offers[offer_id]
+
+    def offers_of(self, mineral: str) -> tuple[Offer, ...]:
+        """The offers of one mineral, in the order they entered the book."""
+        return self._by_mineral.get(mineral, ())
 
     def remaining(self, offer_id: str) -> Decimal:
         return self._remaining[offer_id]
@@ -87,7 +94,7 @@ class SupplyBook:
                 raise InvalidValue(f"offer {offer.offer_id} is already in the supply book")
             added[offer.offer_id] = offer
             remaining[offer.offer_id] = offer.quantity
-        return SupplyBook(MappingProxyType(added), MappingProxyType(remaining))
+        return _indexed(added, remaining)
 
     def consume(self, taken: Mapping[str, Decimal]) -> SupplyBook:
         """The book after legs took `taken[offer_id]` from each offer."""
@@ -100,10 +107,24 @@ class SupplyBook:
             if quantity > left:
                 raise SupplyExceeded(f"offer {offer_id} has {left} left, cannot give {quantity}")
             remaining[offer_id] = left - quantity
-        return SupplyBook(self._offers, MappingProxyType(remaining))
+        return SupplyBook(self._offers, MappingProxyType(remaining), self._by_mineral)
 
     def without(self, offer_id: str) -> SupplyBook:
         """The book once a trader withdraws an offer."""
         offers = {k: v for k, v in self._offers.items() if k != offer_id}
         remaining = {k: v for k, v in self._remaining.items() if k != offer_id}
-        return SupplyBook(MappingProxyType(offers), MappingProxyType(remaining))
+        return _indexed(offers, remaining)
+
+
+def _indexed(offers: dict[str, Offer], remaining: dict[str, Decimal]) -> SupplyBook:
+    by_mineral: dict[str, list[Offer]] = {}
+    for offer in offers.values():
+        by_mineral.setdefault(offer.mineral, []).append(offer)
+    return SupplyBook(
+        MappingProxyType(offers),
+        MappingProxyType(remaining),
+        MappingProxyType({mineral: tuple(group) for mineral, group in by_mineral.items()}),
+    )
+
+
+_EMPTY = SupplyBook(MappingProxyType({}), MappingProxyType({}), MappingProxyType({}))

@@ -107,15 +107,30 @@ def trader(
     )
 
 
+def offer_only(trader_id: str) -> Trader:
+    """A trader registered for the markets only to sell from its offers: no room for mandates."""
+    return trader(
+        trader_id, rank=99, markets=("cobalt", "lithium"), capacity="0", exposure_limit="0"
+    )
+
+
 def context(
     offers: Iterable[Offer] = (),
     *,
     phase: Phase = Phase.REPLENISHMENT,
-    traders: Iterable[Trader] = (),
+    traders: Iterable[Trader] | None = None,
     exposures: Mapping[str, Exposure] | None = None,
     tier_policy: TierPolicy | None = None,
     now: datetime = NOW,
 ) -> SourcingContext:
+    """A context; without `traders`, every offer's trader is registered offer-only.
+
+    Offer legs go only to traders registered for the market, so a test about the
+    waterfall registers the offers' traders; a test about specialists names them.
+    """
+    offers = list(offers)
+    if traders is None:
+        traders = [offer_only(t) for t in sorted({o.trader_id for o in offers})]
     return SourcingContext(
         phase=phase,
         policy=tier_policy or policy(),

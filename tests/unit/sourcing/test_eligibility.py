@@ -48,13 +48,27 @@ def test_an_offer_is_still_valid_at_the_instant_it_is_valid_until() -> None:
     assert [leg.offer_id for leg in decision.offer_legs] == ["edge"]
 
 
-def test_an_offer_for_another_mineral_is_skipped_with_its_reason() -> None:
-    ctx = context([offer("li", mineral="lithium")])
+def test_an_offer_for_another_mineral_is_not_even_considered() -> None:
+    ctx = context([offer("li", mineral="lithium"), offer("co")])
+
+    decision = allocate(request(quantity="100"), ctx).decision
+
+    assert [c.offer_id for c in decision.considerations] == ["co"]
+
+
+def test_an_offer_from_a_trader_not_registered_for_the_market_is_never_taken() -> None:
+    ctx = context(
+        [offer("stranger", trader_id="t-new", price="1"), offer("lithium-house", trader_id="t-li")],
+        traders=[trader("t-li", markets=["lithium"]), trader("t-co", rank=2)],
+    )
 
     decision = allocate(request(quantity="100"), ctx).decision
 
     assert decision.offer_legs == ()
-    assert decision.consideration("li").reason == "different mineral (lithium)"
+    assert decision.consideration("stranger").reason == "trader not registered for market cobalt"
+    assert decision.consideration("lithium-house").reason == (
+        "trader not registered for market cobalt"
+    )
 
 
 def test_an_offer_above_the_limit_price_is_skipped() -> None:

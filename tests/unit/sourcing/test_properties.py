@@ -26,7 +26,9 @@ def _eligible(offer: Offer, scenario: Scenario) -> bool:
     return (
         offer.mineral == request.mineral
         and context.book.remaining(offer.offer_id) > 0
-        and (trader is None or trader.active)
+        and trader is not None
+        and trader.active
+        and request.market in trader.markets
         and not is_excluded(context.policy, context.phase, offer.origin_country)
         and context.now <= offer.valid_until
         and offer.available_on <= request.deliver_by

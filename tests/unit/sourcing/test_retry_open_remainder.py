@@ -5,12 +5,15 @@ import pytest
 
 from services.sourcing.domain import InvalidValue, allocate
 
-from .builders import context, offer, request
+from .builders import context, offer, offer_only, request
 
 
 def test_an_open_remainder_is_placed_when_new_offers_arrive() -> None:
     req = request(quantity="100")
-    ctx = context([offer("early", quantity="60")])
+    # trader-b is registered but has published nothing yet.
+    ctx = context(
+        [offer("early", quantity="60")], traders=[offer_only("trader-a"), offer_only("trader-b")]
+    )
     first = allocate(req, ctx)
     assert first.decision.open_remainder is not None
     open_quantity = first.decision.open_remainder.quantity

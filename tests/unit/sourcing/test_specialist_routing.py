@@ -7,7 +7,7 @@ from .builders import context, offer, policy, request, trader
 
 def test_what_offers_do_not_cover_becomes_a_mandate_to_the_best_ranked_specialist() -> None:
     ctx = context(
-        [offer("home", quantity="60")],
+        [offer("home", quantity="60", trader_id="first")],
         traders=[trader("second", rank=2), trader("first", rank=1)],
     )
 
@@ -35,14 +35,17 @@ def test_a_mandate_carries_the_origins_the_phase_excludes() -> None:
 
 
 def test_with_no_specialist_for_the_market_the_remainder_stays_open_with_its_reason() -> None:
-    ctx = context([offer("home", quantity="60")], traders=[trader("t", markets=["lithium"])])
+    ctx = context(
+        [offer("lithium-only", trader_id="t", mineral="lithium")],
+        traders=[trader("t", markets=["lithium"])],
+    )
 
     decision = allocate(request(quantity="100", limit_price="150"), ctx).decision
 
     assert decision.open_remainder is not None
-    assert decision.open_remainder.quantity == Decimal(40)
+    assert decision.open_remainder.quantity == Decimal(100)
     assert decision.open_remainder.reason == (
-        "no offer covers 40 t; no specialist registered for market cobalt"
+        "no offer covers 100 t; no specialist registered for market cobalt"
     )
 
 

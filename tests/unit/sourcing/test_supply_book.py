@@ -34,3 +34,12 @@ def test_a_withdrawn_offer_leaves_the_book() -> None:
     book = SupplyBook.of([offer("a"), offer("b")])
 
     assert [o.offer_id for o in book.without("a")] == ["b"]
+
+
+def test_the_book_finds_the_offers_of_one_mineral_without_looking_at_the_rest() -> None:
+    book = SupplyBook.of([offer("a"), offer("li", mineral="lithium"), offer("b")])
+
+    assert [o.offer_id for o in book.offers_of("cobalt")] == ["a", "b"]
+    assert [o.offer_id for o in book.consume({"a": Decimal(1)}).offers_of("lithium")] == ["li"]
+    assert [o.offer_id for o in book.without("a").offers_of("cobalt")] == ["b"]
+    assert book.offers_of("nickel") == ()

@@ -1,0 +1,224 @@
+"""A sourcing service in-process on the real broker and database, driven through its topics.
+
+The service consumes only what a test sends: before it starts, its consumer group
+is moved to the end of every input topic, so offers, traders and requests other
+tests (of any service) put on the shared topics never reach this test's fresh
+database. What it publishes is collected from the end of its output topics.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+
+from services.sourcing.api import create_api
+from services.sourcing.app import create_service
+from services.sourcing.consumers import INPUT_TOPICS, OUTPUT_TOPICS, SERVICE
+from services.sourcing.settings import SourcingSettings
+from shared import topics
+from shared.codec import decode_raw, encode
+from shared.contracts import OfferPublished, PhaseSet, ProcurementRequested, TraderRegistered
+from shared.contracts.common import Contract
+from shared.envelope import RawEnvelope, new_event
+from shared.kafka import ensure_topics
+from shared.service import Service
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+async def partitions(bootstrap: str, topic_names: tuple[str, ...]) -> list[TopicPartition]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(list(topic_names))
+    finally:
+        await admin.close()
+    return sorted(
+        TopicPartition(topic["topic"], partition["partition"])
+        for topic in described
+        for partition in topic["partitions"]
+    )
+
+
+async def start_group_at_end(bootstrap: str, group: str, topic_names: tuple[str, ...]) -> None:
+    """Commit the group's offsets at the current end of each topic: it reads only what follows."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        tps = await partitions(bootstrap, topic_names)
+        consumer.assign(tps)
+        ends = await consumer.end_offsets(tps)
+        await consumer.commit(dict(ends))
+    finally:
+        await consumer.stop()
+
+
+class Outputs:
+    """Everything the service publishes from now on, decoded, to wait on."""
+
+    def __init__(self, bootstrap: str) -> None:
+        self._bootstrap = bootstrap
+        self._consumer = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False
+        )
+        self._seen: list[RawEnvelope] = []
+        self._arrived = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self, topic_names: tuple[str, ...]) -> None:
+        await self._consumer.start()
+        tps = await partitions(self._bootstrap, topic_names)
+        self._consumer.assign(tps)
+        await self._consumer.seek_to_end(*tps)
+        for tp in tps:  # resolve the end now, before the test sends anything
+            await self._consumer.position(tp)
+        self._task = asyncio.create_task(self._collect())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self._consumer.stop()
+
+    async def _collect(self) -> None:
+        async for message in self._consumer:
+            self._seen.append(decode_raw(message.value))
+            self._arrived.set()
+
+    def of(self, order_id: str, event_type: str | None = None) -> list[RawEnvelope]:
+        return [
+            e
+            for e in self._seen
+            if e.key == order_id and (event_type is None or e.type == event_type)
+        ]
+
+    async def wait_for(
+        self,
+        order_id: str,
+        event_type: str,
+        match: Callable[[dict[str, Any]], bool] = lambda _: True,
+        *,
+        count: int = 1,
+        timeout_s: float = 15.0,
+    ) -> list[dict[str, Any]]:
+        """Payloads of the order's `event_type` events that `match`, once `count` have come."""
+        async with asyncio.timeout(timeout_s):
+            while True:
+                found = [e.payload for e in self.of(order_id, event_type) if match(e.payload)]
+                if len(found) >= count:
+                    return found
+                self._arrived.clear()
+                await self._arrived.wait()
+
+
+@dataclass
+class Sourcing:
+    service: Service
+    client: httpx.AsyncClient
+    producer: AIOKafkaProducer
+    outputs: Outputs
+    bootstrap: str
+
+    async def send(self, topic: str, event_type: str, payload: Contract, *, key: str) -> bytes:
+        """Publish as another system would; returns the bytes, to send them again."""
+        raw = encode(new_event(event_type, payload, key=key, producer="test"))
+        await self.producer.send_and_wait(topic, raw, key=key.encode())
+        return raw
+
+    async def resend(self, topic: str, raw: bytes, *, key: str) -> None:
+        await self.producer.send_and_wait(topic, raw, key=key.encode())
+
+    async def request(self, request: ProcurementRequested) -> None:
+        await self.send(
+            topics.PROCUREMENT_REQUESTED, "procurement.requested", request, key=request.order_id
+        )
+
+    async def register(self, *traders: TraderRegistered) -> None:
+        for trader in traders:
+            await self.send(
+                topics.PROGRAM_TRADERS,
+                "program.trader_registered",
+                trader,
+                key=trader.trader_id,
+            )
+        await self.until(
+            "SELECT count(*) = $2 FROM traders WHERE trader_id = ANY($1::text[])",
+            [t.trader_id for t in traders],
+            len(traders),
+        )
+
+    async def publish(self, *offers: OfferPublished) -> None:
+        for offer in offers:
+            await self.send(topics.TRADER_OFFERS, "offer.published", offer, key=offer.offer_id)
+        await self.until(
+            "SELECT count(*) = $2 FROM offers WHERE offer_id = ANY($1::text[])",
+            [o.offer_id for o in offers],
+            len(offers),
+        )
+
+    async def set_phase(self, change: PhaseSet) -> None:
+        await self.send(topics.PROGRAM_PHASES, "program.phase_set", change, key=change.mineral)
+        await self.until(
+            "SELECT count(*) > 0 FROM phase_changes WHERE mineral = $1 AND phase = $2",
+            change.mineral,
+            change.phase,
+        )
+
+    async def until(self, sql: str, *args: object, timeout_s: float = 15.0) -> None:
+        """Wait until the service's own tables show that setup events were applied.
+
+        Offers, traders and requests travel on different topics, read side by side;
+        a test that needs one applied before the next is sent waits here.
+        """
+        async with asyncio.timeout(timeout_s):
+            while not await self.service.pool.fetchval(sql, *args):
+                await asyncio.sleep(0.05)
+
+    async def order(self, order_id: str) -> dict[str, Any]:
+        response = await self.client.get(f"/v1/orders/{order_id}")
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+
+@contextlib.asynccontextmanager
+async def running_sourcing(bootstrap: str, database_url: str, **settings: Any) -> Any:
+    await ensure_topics(bootstrap, [*INPUT_TOPICS, *OUTPUT_TOPICS])
+    await start_group_at_end(bootstrap, SERVICE, INPUT_TOPICS)
+    config = SourcingSettings.model_validate(
+        {
+            "kafka_bootstrap_servers": bootstrap,
+            "database_url": database_url,
+            "outbox_poll_s": 0.1,
+            **settings,
+        }
+    )
+    service = create_service(config, configure_logging=False)
+    outputs = Outputs(bootstrap)
+    await outputs.start(OUTPUT_TOPICS)
+    await service.app.start()
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    client = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_api(service)), base_url="http://sourcing"
+    )
+    try:
+        yield Sourcing(service, client, producer, outputs, bootstrap)
+    finally:
+        await client.aclose()
+        await producer.stop()
+        await service.app.stop()
+        await outputs.stop()
