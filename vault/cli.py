@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from vault.commands import asyncapi, demand, dlq, inventory, program, run
+from vault.commands import asyncapi, demand, dlq, inventory, orders, program, run
 from vault.infra import cli as infra_cli
 
 
@@ -20,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     program.register(sub)
     demand.register(sub)
     inventory.register(sub)
+    orders.register(sub)
     return parser
 
 
