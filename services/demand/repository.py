@@ -49,13 +49,15 @@ async def insert_if_new(conn: Connection, record: DemandRecord) -> bool:
     """Store the first answer under its key; False if the key is taken.
 
     A concurrent insert of the same key makes this wait for that transaction, so
-    a False here is always followed by a row that ``lock`` can see.
+    a False here is always followed by a row that ``lock`` can see. No conflict target:
+    two racing inserts of one key can also meet first on the ``order_id`` index (derived
+    from the key), which a target of the primary key alone would raise on.
     """
     inserted = await conn.fetchval(
         "INSERT INTO demands (manufacturer_id, request_id, status, order_id, fingerprint,"
         " demand, reasons, kind, channel)"
         " VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9)"
-        " ON CONFLICT (manufacturer_id, request_id) DO NOTHING RETURNING true",
+        " ON CONFLICT DO NOTHING RETURNING true",
         *_values(record),
     )
     return bool(inserted)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from shared.kafka import ensure_topics
 
 
 async def create_topic(
@@ -58,3 +60,37 @@ async def read_all(
     finally:
         await consumer.stop()
     return records
+
+
+async def partitions(bootstrap: str, topic_names: tuple[str, ...]) -> list[TopicPartition]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(list(topic_names))
+    finally:
+        await admin.close()
+    return sorted(
+        TopicPartition(topic["topic"], partition["partition"])
+        for topic in described
+        for partition in topic["partitions"]
+    )
+
+
+async def start_group_at_end(bootstrap: str, group: str, topic_names: tuple[str, ...]) -> None:
+    """Commit the group's offsets at the current end of each topic: it reads only what follows.
+
+    Topic names are fixed and the session broker is shared, so a service under test
+    must not pick up what other tests left on its input topics.
+    """
+    await ensure_topics(bootstrap, topic_names)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        tps = await partitions(bootstrap, topic_names)
+        consumer.assign(tps)
+        ends = await consumer.end_offsets(tps)
+        await consumer.commit(dict(ends))
+    finally:
+        await consumer.stop()

@@ -20,6 +20,7 @@ from shared import topics
 from shared.service import Service
 from shared.settings import ServiceSettings
 from tests.integration.demand.tap import Tap
+from tests.support.kafka import start_group_at_end
 from vault.infra.launcher import Endpoints
 
 
@@ -49,6 +50,7 @@ async def demand(infra: Endpoints, demand_database: str) -> AsyncIterator[Servic
         outbox_poll_s=0.1,
     )
     service = create_service(settings)
+    await start_group_at_end(infra.bootstrap_servers, "demand", (topics.DEMAND_INTAKE,))
     await service.app.start()
     try:
         yield service

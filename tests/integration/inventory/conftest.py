@@ -14,9 +14,11 @@ import httpx
 import pytest
 
 from services.inventory.app import create_api, create_service
+from shared import topics
 from shared.service import Service
 from shared.settings import ServiceSettings
 from tests.support.infra import unique_name
+from tests.support.kafka import start_group_at_end
 from vault.infra.launcher import Endpoints
 
 
@@ -50,6 +52,7 @@ async def inventory(infra: Endpoints, inventory_database: str) -> AsyncIterator[
         )
     )
     service.configure_logging = False
+    await start_group_at_end(infra.bootstrap_servers, "inventory", (topics.SOURCING_ORDERS,))
     await service.app.start()
     try:
         yield service

@@ -108,7 +108,10 @@ async def read_events(
         while loop.time() < deadline and (settled_at is None or loop.time() < settled_at):
             for messages in (await consumer.getmany(timeout_ms=200)).values():
                 for message in messages:
-                    envelope = json.loads(message.value)
+                    try:
+                        envelope = json.loads(message.value)
+                    except ValueError:  # other tests put garbage on shared topics on purpose
+                        continue
                     if wanted(envelope):
                         found.append((message.key.decode(), envelope))
             if len(found) >= expected and settled_at is None:

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from services.sourcing.api import create_api
 from services.sourcing.app import create_service
@@ -30,39 +29,11 @@ from shared.contracts.common import Contract
 from shared.envelope import RawEnvelope, new_event
 from shared.kafka import ensure_topics
 from shared.service import Service
+from tests.support.kafka import partitions, start_group_at_end
 
 
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-async def partitions(bootstrap: str, topic_names: tuple[str, ...]) -> list[TopicPartition]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        described = await admin.describe_topics(list(topic_names))
-    finally:
-        await admin.close()
-    return sorted(
-        TopicPartition(topic["topic"], partition["partition"])
-        for topic in described
-        for partition in topic["partitions"]
-    )
-
-
-async def start_group_at_end(bootstrap: str, group: str, topic_names: tuple[str, ...]) -> None:
-    """Commit the group's offsets at the current end of each topic: it reads only what follows."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
-    )
-    await consumer.start()
-    try:
-        tps = await partitions(bootstrap, topic_names)
-        consumer.assign(tps)
-        ends = await consumer.end_offsets(tps)
-        await consumer.commit(dict(ends))
-    finally:
-        await consumer.stop()
 
 
 class Outputs:
