@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import dataclasses
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import asyncpg
+import asyncpg.exceptions._base as asyncpg_base
 import structlog
 from aiokafka.errors import KafkaError
 from fast_depends import Depends
@@ -34,7 +36,7 @@ from pydantic import ValidationError
 from shared import metrics
 from shared.codec import PoisonMessage, decode_raw
 from shared.db import Connection
-from shared.dlq import dead_letter_record
+from shared.dlq import dead_letter_record, truncated
 from shared.envelope import current_event
 from shared.publisher import Publisher
 
@@ -57,8 +59,10 @@ Tx = Annotated[Connection, Depends(current_connection, use_cache=False, cast=Fal
 
 TRANSIENT: tuple[type[BaseException], ...] = (
     asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
+    asyncpg.InterfaceError,  # e.g. a pooled connection closed under us
     asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
     asyncpg.TooManyConnectionsError,
     asyncpg.SerializationError,
     asyncpg.DeadlockDetectedError,
@@ -67,6 +71,17 @@ TRANSIENT: tuple[type[BaseException], ...] = (
     TimeoutError,
     KafkaError,
 )
+# Client-side errors that look like InterfaceError but no retry can fix: a value the
+# driver cannot encode (e.g. an integer too large for its column) is a poison message.
+NEVER_TRANSIENT: tuple[type[BaseException], ...] = (
+    asyncpg_base.DataError,
+    asyncpg.ClientConfigurationError,
+    asyncpg.UnsupportedClientFeatureError,
+)
+
+
+def is_transient(exc: BaseException) -> bool:
+    return isinstance(exc, TRANSIENT) and not isinstance(exc, NEVER_TRANSIENT)
 
 
 @dataclass
@@ -79,10 +94,39 @@ class InboxSettings:
     max_backoff_s: float = 30.0
 
 
+def _readable(value: bytes | None) -> bytes:
+    return b"" if value is None else value.decode("utf-8", "replace").encode()
+
+
+async def tolerant_parser(record: Any, original_parser: Callable[[Any], Awaitable[Any]]) -> Any:
+    """FastStream's parser with header values it can always decode.
+
+    FastStream decodes every header as UTF-8 before any middleware runs; a null or
+    non-UTF-8 header value from an untrusted sender would make it skip the message
+    without a dead letter, and the next commit would move past it for good. The
+    parsed message keeps the original record, so a dead letter keeps its real bytes.
+    """
+    headers = tuple(record.headers or ())
+    readable = tuple((k, _readable(v)) for k, v in headers)
+    if readable == headers:
+        return await original_parser(record)
+    clean = dataclasses.replace(record, headers=readable)
+    if hasattr(record, "consumer"):
+        clean.consumer = record.consumer
+    message = await original_parser(clean)
+    message.raw_message = record
+    return message
+
+
 def subscription(service: str) -> dict[str, Any]:
-    """Keyword arguments every subscriber of ``service`` uses: its group, manual commits."""
+    """Keyword arguments every subscriber of ``service`` uses: its group, manual commits.
+
+    ``no_reply``: FastStream would otherwise publish a handler's result to any topic an
+    incoming ``reply_to`` header names, which untrusted senders could aim anywhere.
+    """
     return {
         "group_id": service,
+        "no_reply": True,
         "ack_policy": AckPolicy.MANUAL,
         "auto_offset_reset": "earliest",
         "session_timeout_ms": 10_000,
@@ -153,6 +197,7 @@ class _Inbox(BaseMiddleware):
     ) -> str:
         s = self.settings
         attempt = 0
+        failures = 0  # only failures of the handler itself count towards dead-lettering
         while True:
             attempt += 1
             try:
@@ -161,21 +206,25 @@ class _Inbox(BaseMiddleware):
                 reason = exc.reason if isinstance(exc, PoisonMessage) else "invalid_payload"
                 await self._dead_letter(record, reason, str(exc), attempts=attempt)
                 return "dead_lettered"
-            except TRANSIENT as exc:
-                # Retried without limit: the event is fine, the world is not (yet).
-                delay = backoff(attempt, s.base_backoff_s, s.max_backoff_s)
-                log.warning(
-                    "handler_transient_failure",
-                    attempt=attempt,
-                    retry_in_s=round(delay, 2),
-                    error=repr(exc),
-                )
             except Exception as exc:
-                if attempt >= s.max_attempts:
+                if is_transient(exc):
+                    # Retried without limit: the event is fine, the world is not (yet).
+                    delay = backoff(attempt, s.base_backoff_s, s.max_backoff_s)
+                    log.warning(
+                        "handler_transient_failure",
+                        attempt=attempt,
+                        retry_in_s=round(delay, 2),
+                        error=repr(exc),
+                    )
+                    metrics.RETRIES.labels(s.service, record.topic).inc()
+                    await asyncio.sleep(delay)
+                    continue
+                failures += 1
+                if failures >= s.max_attempts:
                     log.error("handler_failed_dead_lettering", attempt=attempt, error=repr(exc))
                     await self._dead_letter(record, "handler_error", repr(exc), attempts=attempt)
                     return "dead_lettered"
-                delay = backoff(attempt, s.base_backoff_s, s.max_backoff_s)
+                delay = backoff(failures, s.base_backoff_s, s.max_backoff_s)
                 log.warning(
                     "handler_failed", attempt=attempt, retry_in_s=round(delay, 2), error=repr(exc)
                 )
@@ -232,6 +281,12 @@ class _Inbox(BaseMiddleware):
                 await self.settings.publisher().publish([dead])
                 break
             except Exception as exc:
+                if isinstance(exc, KafkaError) and not exc.retriable and dead.value:
+                    # Kafka will never take it (e.g. too large with our headers): keep the
+                    # reason and where the original lies, not its bytes, rather than block.
+                    log.error("dead_letter_truncated", error=repr(exc))
+                    dead = truncated(dead, repr(exc))
+                    continue
                 delay = backoff(attempt, self.settings.base_backoff_s, self.settings.max_backoff_s)
                 log.warning(
                     "dead_letter_publish_failed", error=repr(exc), retry_in_s=round(delay, 2)

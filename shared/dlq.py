@@ -65,6 +65,15 @@ def dead_letter_record(
     )
 
 
+def truncated(letter: Record, why: str) -> Record:
+    """The dead letter without the original value and headers, marked so; its topic,
+    partition and offset still say where the original can be read while it is retained."""
+    kept = [(k, v) for k, v in letter.headers if k.startswith(PREFIX)]
+    return Record(
+        letter.topic, letter.key, b"", [*kept, (PREFIX + "truncated", why[:500].encode())]
+    )
+
+
 def parse_dead_letter(
     partition: int, offset: int, key: bytes | None, value: bytes, headers: Headers
 ) -> DeadLetter:

@@ -47,6 +47,13 @@ def make_broker(
     )
 
 
+def _configs(topic: str) -> dict[str, str]:
+    # Dead letters wait for a fix and a replay: they must not expire with the default 7 days.
+    if topic.endswith(topic_names.DLQ_SUFFIX):
+        return {"retention.ms": "-1", "retention.bytes": "-1"}
+    return {}
+
+
 async def ensure_topics(
     bootstrap_servers: str,
     names: Iterable[str],
@@ -74,7 +81,12 @@ async def ensure_topics(
         if missing:
             with contextlib.suppress(TopicAlreadyExistsError):  # another replica was first
                 await asyncio.wait_for(
-                    admin.create_topics([NewTopic(n, partitions, replicas) for n in missing]),
+                    admin.create_topics(
+                        [
+                            NewTopic(n, partitions, replicas, topic_configs=_configs(n))
+                            for n in missing
+                        ]
+                    ),
                     timeout_s,
                 )
     finally:

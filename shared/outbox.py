@@ -102,13 +102,16 @@ class OutboxRelay:
             await conn.add_listener(NOTIFY_CHANNEL, self._on_notify)
             last_cleanup = 0.0
             while True:
+                # The lock lives as long as this session: if the session is gone, another
+                # relay may hold the lock now, so stop and take it again before publishing.
+                await conn.fetchval("SELECT 1")
+                self._wake.clear()  # before reading, so a NOTIFY during the batch is kept
                 sent = await self.publish_batch()
                 if time.monotonic() - last_cleanup > 60:
                     await self._cleanup()
                     last_cleanup = time.monotonic()
                 if sent >= self._batch:
                     continue
-                self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self._poll_s)
         finally:

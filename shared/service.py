@@ -18,7 +18,7 @@ from faststream.kafka import KafkaBroker, KafkaRouter
 from pydantic import BaseModel
 
 from shared import outbox
-from shared.consumer import InboxSettings, inbox_middleware
+from shared.consumer import InboxSettings, inbox_middleware, tolerant_parser
 from shared.db import create_pool, migrate
 from shared.envelope import Envelope
 from shared.health import health_routes
@@ -61,6 +61,7 @@ class Service:
             acks="all",
             enable_idempotence=True,
             request_timeout_ms=REQUEST_TIMEOUT_MS,
+            parser=tolerant_parser,
             middlewares=[
                 inbox_middleware(
                     InboxSettings(name, pool=lambda: self.pool, publisher=lambda: self.publisher)

@@ -177,3 +177,27 @@ async def test_a_dead_letter_replayed_after_the_fix_is_applied(
         await _eventually(replayed)
     finally:
         await service.app.stop()
+
+
+async def test_headers_that_are_not_utf8_or_null_neither_stall_nor_skip_the_message(
+    toy: Service, bootstrap: str, topic: str
+) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    await producer.start()
+    try:
+        await producer.send_and_wait(
+            topic, encode(credited("a", "2")), key=b"a", headers=[("origin", b"\xff\xfe")]
+        )
+        await producer.send_and_wait(
+            topic,
+            encode(credited("a", "3")),
+            key=b"a",
+            headers=[("empty", None)],
+        )
+    finally:
+        await producer.stop()
+
+    async def both_applied() -> bool:
+        return (await _accounts(toy.pool))["a"] == (Decimal("5"), 2)
+
+    await _eventually(both_applied)
