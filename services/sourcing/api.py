@@ -7,11 +7,16 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import FastAPI, HTTPException, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from services.sourcing import views
 from services.sourcing.domain import OrderStatus
 from shared.service import Service
+
+# Written as plain decimal text ("30000", never "3E+4"), whatever form the Decimal took.
+Amount = Annotated[
+    Decimal, PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="json")
+]
 
 
 class _View(BaseModel):
@@ -24,10 +29,10 @@ class LegView(_View):
     sequence: int
     kind: str = Field(description="offer (take a published offer) or mandate (find the material)")
     trader_id: str
-    quantity: Decimal
-    filled: Decimal
+    quantity: Amount
+    filled: Amount
     status: str = Field(description="open, filled, declined or expired")
-    unit_price: Decimal = Field(description="the offer's price, or the mandate's limit")
+    unit_price: Amount = Field(description="the offer's price, or the mandate's limit")
     offer_id: str | None
     tier: str | None
     origin_country: str | None
@@ -43,8 +48,8 @@ class FillView(_View):
     fill_id: str
     leg_id: str
     trader_id: str
-    quantity: Decimal
-    unit_price: Decimal
+    quantity: Amount
+    unit_price: Amount
     origin_country: str
     tier: str
     warehouse_id: str
@@ -76,14 +81,14 @@ class OrderSummary(_View):
     mineral: str
     market: str
     unit: str
-    quantity: Decimal
-    filled: Decimal
-    on_legs: Decimal = Field(description="with traders now: the unfilled part of open legs")
-    open: Decimal = Field(description="waiting for supply: on no leg, not filled")
+    quantity: Amount
+    filled: Amount
+    on_legs: Amount = Field(description="with traders now: the unfilled part of open legs")
+    open: Amount = Field(description="waiting for supply: on no leg, not filled")
     reason: str = Field(description="why the open quantity is waiting")
     status: OrderStatus
     deliver_by: date
-    limit_price: Decimal | None
+    limit_price: Amount | None
     created_at: datetime
     updated_at: datetime
 

@@ -20,12 +20,12 @@ def leg_id(request_id: str, sequence: int) -> str:
     A request id too long to carry the suffix is shortened to a prefix and a hash of
     the whole id: still deterministic, still unique, still readable by its start.
     """
-    suffix = f"/leg-{sequence}"
+    suffix = f".leg-{sequence}"  # no "/": leg ids travel in URL paths (the gateway's API)
     if len(request_id) + len(suffix) <= MAX_LEG_ID:
         return request_id + suffix
     digest = hashlib.sha256(request_id.encode()).hexdigest()[:16]
     keep = MAX_LEG_ID - len(suffix) - len(digest) - 1
-    return f"{request_id[:keep]}~{digest}{suffix}"
+    return f"{request_id[:keep]}-{digest}{suffix}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -27,7 +27,7 @@ async def test_a_partial_fill_then_a_decline_cascades_the_rest_to_the_next_candi
     )
     await sourcing.request(scene.procurement(order_id, kind="replenishment"))
     (leg,) = await sourcing.outputs.wait_for(
-        order_id, "leg.routed", lambda leg: leg["leg_id"] == f"{order_id}/leg-1"
+        order_id, "leg.routed", lambda leg: leg["leg_id"] == f"{order_id}.leg-1"
     )
     assert leg["trader_id"] == first
 
@@ -49,7 +49,7 @@ async def test_a_partial_fill_then_a_decline_cascades_the_rest_to_the_next_candi
     )
 
     (cascaded,) = await sourcing.outputs.wait_for(
-        order_id, "leg.routed", lambda leg: leg["leg_id"] == f"{order_id}/leg-2"
+        order_id, "leg.routed", lambda leg: leg["leg_id"] == f"{order_id}.leg-2"
     )
     assert (cascaded["trader_id"], cascaded["offer_id"]) == (next_in_line, f"{next_in_line}-o")
     assert cascaded["quantity"]["amount"] == "70"
@@ -77,7 +77,7 @@ async def test_a_leg_that_expires_unfilled_is_cancelled_and_its_quantity_cascade
     )
     await sourcing.request(scene.procurement(order_id, quantity="40", kind="replenishment"))
     (leg,) = await sourcing.outputs.wait_for(
-        order_id, "leg.routed", lambda leg: leg["leg_id"] == f"{order_id}/leg-1"
+        order_id, "leg.routed", lambda leg: leg["leg_id"] == f"{order_id}.leg-1"
     )
     assert leg["trader_id"] == slow
 
@@ -87,7 +87,7 @@ async def test_a_leg_that_expires_unfilled_is_cancelled_and_its_quantity_cascade
     )
     assert (cancelled["leg_id"], cancelled["reason"]) == (leg["leg_id"], "expired unfilled")
     (cascaded,) = await sourcing.outputs.wait_for(
-        order_id, "leg.routed", lambda leg: leg["leg_id"] == f"{order_id}/leg-2"
+        order_id, "leg.routed", lambda leg: leg["leg_id"] == f"{order_id}.leg-2"
     )
     assert (cascaded["trader_id"], cascaded["quantity"]["amount"]) == (next_in_line, "40")
     assert cascaded["tier"] == "allied"

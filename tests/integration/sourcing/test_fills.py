@@ -22,7 +22,7 @@ async def test_a_duplicate_fill_is_recorded_once_and_an_over_fill_never(
     await sourcing.publish(scene.offer(f"{house}-o", house, quantity="500", price="400"))
     await sourcing.request(scene.procurement(order_id, quantity="250"))
     (leg,) = await sourcing.outputs.wait_for(
-        order_id, "leg.routed", lambda leg: leg["leg_id"] == f"{order_id}/leg-1"
+        order_id, "leg.routed", lambda leg: leg["leg_id"] == f"{order_id}.leg-1"
     )
     fill_id = unique("fill")
     fill = scene.fill(fill_id, leg, quantity="200")

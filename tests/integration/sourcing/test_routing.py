@@ -21,7 +21,7 @@ WITHDRAWN = Scene("platinum")
 
 
 def first_leg(order_id: str) -> str:
-    return f"{order_id}/leg-1"
+    return f"{order_id}.leg-1"
 
 
 async def test_a_request_with_an_offer_in_the_book_is_routed_to_the_offering_specialist(
@@ -107,7 +107,7 @@ async def test_in_initial_fill_a_cheaper_and_sooner_offer_of_any_origin_wins(
     first, second = await sourcing.outputs.wait_for(
         order_id,
         "leg.routed",
-        lambda leg: leg["leg_id"] in {first_leg(order_id), f"{order_id}/leg-2"},
+        lambda leg: leg["leg_id"] in {first_leg(order_id), f"{order_id}.leg-2"},
         count=2,
     )
     assert (first["trader_id"], first["origin_country"], first["tier"]) == (other, "CN", "other")

@@ -35,7 +35,7 @@ def test_a_partial_fill_cascades_the_rest_to_the_next_offer_down_the_waterfall()
 
     decision = second.decision
     assert [(x.offer_id, x.quantity) for x in decision.offer_legs] == [("allied", Decimal(30))]
-    assert decision.offer_legs[0].leg_id == "req-1/leg-2"
+    assert decision.offer_legs[0].leg_id == "req-1.leg-2"
     assert decision.cascaded_from == leg.leg_id
     assert decision.consideration("home").reason == "excluded after failed leg"
     assert second.book.remaining("allied") == Decimal(70)

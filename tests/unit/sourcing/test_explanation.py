@@ -40,7 +40,7 @@ def test_a_record_names_the_offers_of_the_mineral_the_winning_tier_and_the_polic
     assert (record["best_allied_price"], record["domestic_price_cap"]) == ("100", "125")
     assert record["legs"] == [
         {
-            "leg_id": "req-1/leg-1",
+            "leg_id": "req-1.leg-1",
             "kind": "offer",
             "trader_id": "trader-a",
             "quantity": "100",

@@ -37,7 +37,7 @@ ORDER = OrderState(
     correlation_id="c-1",
 )
 LEG = LegState(
-    leg_id="o-1/leg-1",
+    leg_id="o-1.leg-1",
     order_id="o-1",
     sequence=1,
     kind="offer",
@@ -63,7 +63,7 @@ LEG = LegState(
 def _fill(**changes: Any) -> FillConfirmed:
     fields: dict[str, Any] = {
         "fill_id": "f-1",
-        "leg_id": "o-1/leg-1",
+        "leg_id": "o-1.leg-1",
         "order_id": "o-1",
         "trader_id": "t-1",
         "manufacturer_id": "m-1",
@@ -113,9 +113,9 @@ def test_a_fill_that_breaks_its_leg_is_refused_whole(
 
 
 def test_a_resent_fill_is_told_from_a_reused_fill_id() -> None:
-    assert same_fill("o-1/leg-1", Decimal("70.0"), _fill())
-    assert not same_fill("o-1/leg-1", Decimal("69"), _fill())
-    assert not same_fill("o-1/leg-2", Decimal("70"), _fill())
+    assert same_fill("o-1.leg-1", Decimal("70.0"), _fill())
+    assert not same_fill("o-1.leg-1", Decimal("69"), _fill())
+    assert not same_fill("o-1.leg-2", Decimal("70"), _fill())
 
 
 def _request(**changes: Any) -> ProcurementRequested:

@@ -32,7 +32,7 @@ def test_an_open_remainder_is_placed_when_new_offers_arrive() -> None:
     )
 
     assert [(leg.leg_id, leg.offer_id, leg.quantity) for leg in retry.decision.offer_legs] == [
-        ("req-1/leg-2", "new", Decimal(40))
+        ("req-1.leg-2", "new", Decimal(40))
     ]
     assert retry.decision.open_remainder is None
     assert retry.decision.consideration("early").reason == "no quantity left in supply book"

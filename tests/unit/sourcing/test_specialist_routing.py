@@ -19,7 +19,7 @@ def test_what_offers_do_not_cover_becomes_a_mandate_to_the_best_ranked_specialis
     assert mandate.quantity == Decimal(40)
     assert mandate.limit_price == Decimal(150)
     assert mandate.tier_preference == (Tier.DOMESTIC, Tier.ALLIED, Tier.OTHER)
-    assert mandate.leg_id == "req-1/leg-2"
+    assert mandate.leg_id == "req-1.leg-2"
     assert decision.open_remainder is None
     assert decision.next_sequence == 3
 
