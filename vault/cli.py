@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from vault.commands import asyncapi, demand, dlq, inventory, orders, program, run
+from vault.commands import asyncapi, demand, demo, dlq, inventory, orders, program, run
 from vault.infra import cli as infra_cli
 
 
@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     demand.register(sub)
     inventory.register(sub)
     orders.register(sub)
+    demo.register(sub)
     return parser
 
 
