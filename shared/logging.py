@@ -21,8 +21,15 @@ def configure_logging(
     renderer: Any = (
         structlog.dev.ConsoleRenderer() if use_console else structlog.processors.JSONRenderer()
     )
+    def add_service(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
+        # Every line says which process wrote it, HTTP request tasks included (they do
+        # not inherit context bound during start-up).
+        event.setdefault("service", service)
+        return event
+
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
+        add_service,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.processors.format_exc_info,
@@ -34,7 +41,6 @@ def configure_logging(
         cache_logger_on_first_use=False,
     )
     structlog.contextvars.clear_contextvars()
-    structlog.contextvars.bind_contextvars(service=service)
     # Library loggers (aiokafka, uvicorn, faststream) go through the same renderer.
     handler = logging.StreamHandler(out)
     handler.setFormatter(
