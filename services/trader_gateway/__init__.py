@@ -1,0 +1,1 @@
+"""The trader gateway: traders' HTTP API over their legs, fills, declines and offers."""

@@ -35,6 +35,9 @@ class FillProposal:
     warehouse_id: str
     lot_reference: str
     filled_at: datetime
+    # Stated, not assumed: a fill in kg against a leg in tonnes is off by a thousand.
+    unit: Unit
+    price_per: Unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +165,15 @@ def _timing_refusal(
         return FillRefused(
             RefusalCode.DEADLINE_PASSED, "filled_at is after the leg's deadline", "filled_at"
         )
+    # A fill is title passing on this leg, so it cannot predate the leg (give or take
+    # clock drift); without this floor a fill could be dated in year 1.
+    if leg.routed_at is not None and filled_at < leg.routed_at - clock_skew:
+        return FillRefused(
+            RefusalCode.FILLED_AT_BEFORE_LEG,
+            "filled_at is before the leg was routed to you",
+            "filled_at",
+            (("routed_at", leg.routed_at.isoformat()),),
+        )
     return None
 
 
@@ -170,6 +182,14 @@ def _against_leg_refusal(leg: Leg, proposal: FillProposal) -> FillRefused | None
         return FillRefused(
             RefusalCode.MINERAL_MISMATCH, f"this leg is for {leg.mineral}", "mineral"
         )
+    for name, unit in (("quantity.unit", proposal.unit), ("unit_price.per", proposal.price_per)):
+        if unit is not leg.unit:
+            return FillRefused(
+                RefusalCode.UNIT_MISMATCH,
+                f"this leg is quantified in {leg.unit}; {name} must be {leg.unit}",
+                name,
+                (("unit", str(leg.unit)),),
+            )
     if proposal.quantity > leg.remaining:
         return FillRefused(
             RefusalCode.OVER_FILL,

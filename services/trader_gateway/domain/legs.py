@@ -25,8 +25,9 @@ OPEN_STATUSES = frozenset({LegStatus.OPEN, LegStatus.PARTIALLY_FILLED})
 
 
 class Unit(StrEnum):
-    TONNE = "tonne"
-    KILOGRAM = "kilogram"
+    # The contracts' and the catalogue's spelling, so no mapping layer can mix them up.
+    TONNE = "t"
+    KILOGRAM = "kg"
 
 
 class Tier(StrEnum):
@@ -37,7 +38,7 @@ class Tier(StrEnum):
 
 class LegKind(StrEnum):
     # Backed by an offer the trader published, or a mandate to find the material.
-    OFFER_BACKED = "offer_backed"
+    OFFER_BACKED = "offer"
     MANDATE = "mandate"
 
 
@@ -59,8 +60,11 @@ class Leg:
     limit_price: Decimal | None
     deadline: datetime
     status: LegStatus
-    tier_preference: Tier
+    # Sourcing's order of preference for the origin tier (empty: any tier).
+    tier_preference: tuple[Tier, ...]
     kind: LegKind
+    # When sourcing routed it: no fill can have happened on this leg before then.
+    routed_at: datetime | None = None
 
     def __post_init__(self) -> None:
         problems = [
@@ -77,6 +81,8 @@ class Leg:
         if first is not None:
             raise ValueError(first)
         require_aware(self.deadline, "deadline")
+        if self.routed_at is not None:
+            require_aware(self.routed_at, "routed_at")
         if self.filled_quantity > self.quantity:
             raise ValueError("filled_quantity exceeds quantity")
         self._check_status_matches_quantities()

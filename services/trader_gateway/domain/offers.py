@@ -1,7 +1,7 @@
 """What a trader can supply: publishing, updating and withdrawing offers."""
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
@@ -45,6 +45,8 @@ class OfferDraft:
     unit_price: Decimal
     warehouse_id: str
     valid_until: datetime
+    # When the material can be delivered from the warehouse (sourcing plans deadlines on it).
+    available_on: date
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,7 @@ class OfferChanges:
     unit_price: Decimal | None = None
     warehouse_id: str | None = None
     valid_until: datetime | None = None
+    available_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,7 @@ class Offer:
     unit_price: Decimal
     warehouse_id: str
     valid_until: datetime
+    available_on: date
     status: OfferStatus = OfferStatus.ACTIVE
 
 
@@ -104,6 +108,7 @@ def check_publish(
         unit_price=draft.unit_price,
         warehouse_id=draft.warehouse_id,
         valid_until=draft.valid_until,
+        available_on=draft.available_on,
     )
     return OfferAccepted(offer)
 
@@ -124,6 +129,7 @@ def check_update(
         unit_price=offer.unit_price if changes.unit_price is None else changes.unit_price,
         warehouse_id=offer.warehouse_id if changes.warehouse_id is None else changes.warehouse_id,
         valid_until=offer.valid_until if changes.valid_until is None else changes.valid_until,
+        available_on=offer.available_on if changes.available_on is None else changes.available_on,
     )
     # A trader dropped from a market keeps no right to re-price its offers there.
     refusal = _market_refusal(offer.market, trader) or _content_refusal(updated, now)
@@ -171,7 +177,18 @@ def _content_refusal(offer: OfferDraft | Offer, now: datetime) -> OfferRefused |
             "origin_country must be an ISO 3166-1 alpha-2 code such as 'AU'",
             "origin_country",
         )
-    return _validity_refusal(offer.valid_until, now)
+    return _validity_refusal(offer.valid_until, now) or _availability_refusal(offer)
+
+
+def _availability_refusal(offer: OfferDraft | Offer) -> OfferRefused | None:
+    # Compared in the offer's own offset: that is the calendar the trader quoted in.
+    if offer.available_on > offer.valid_until.date():
+        return OfferRefused(
+            RefusalCode.VALIDATION,
+            "available_on must not be after valid_until",
+            "available_on",
+        )
+    return None
 
 
 def _validity_refusal(valid_until: datetime, now: datetime) -> OfferRefused | None:

@@ -36,7 +36,9 @@ PROBLEM_TYPES: MappingProxyType[RefusalCode, ProblemType] = MappingProxyType(
         _C.INVALID_PRICE: ProblemType(422, "Invalid price"),
         _C.PRICE_ABOVE_LIMIT: ProblemType(422, "Price above the leg's limit"),
         _C.MINERAL_MISMATCH: ProblemType(422, "Mineral does not match the leg"),
+        _C.UNIT_MISMATCH: ProblemType(422, "Unit does not match"),
         _C.FILLED_AT_IN_FUTURE: ProblemType(422, "Fill time is in the future"),
+        _C.FILLED_AT_BEFORE_LEG: ProblemType(422, "Fill time is before the leg was routed"),
         _C.INVALID_ORIGIN_COUNTRY: ProblemType(422, "Invalid origin country"),
         _C.BATCH_TOO_LARGE: ProblemType(422, "Too many fills in one batch"),
         _C.INVALID_REASON: ProblemType(422, "Invalid decline reason"),
@@ -45,10 +47,11 @@ PROBLEM_TYPES: MappingProxyType[RefusalCode, ProblemType] = MappingProxyType(
         _C.MARKET_NOT_REGISTERED: ProblemType(403, "Not registered for this market"),
         _C.INVALID_VALID_UNTIL: ProblemType(422, "Invalid offer validity"),
         _C.OFFER_NOT_ACTIVE: ProblemType(409, "Offer is not active"),
-        # 400, 422 and 409 as the IETF Idempotency-Key draft recommends.
+        # 400 as the IETF Idempotency-Key draft recommends; a key reused for another body
+        # is answered 409 (the draft says 422): it conflicts with the request already booked.
         _C.IDEMPOTENCY_KEY_MISSING: ProblemType(400, "Idempotency-Key required"),
         _C.INVALID_IDEMPOTENCY_KEY: ProblemType(400, "Invalid Idempotency-Key"),
-        _C.IDEMPOTENCY_KEY_REUSED: ProblemType(422, "Idempotency-Key reused"),
+        _C.IDEMPOTENCY_KEY_REUSED: ProblemType(409, "Idempotency-Key reused"),
         _C.INVALID_CURSOR: ProblemType(400, "Invalid pagination cursor"),
     }
 )

@@ -31,7 +31,7 @@ _LEG = Leg(
     limit_price=Decimal("33000.00"),
     deadline=NOW + timedelta(days=3),
     status=LegStatus.OPEN,
-    tier_preference=Tier.ALLIED,
+    tier_preference=(Tier.ALLIED,),
     kind=LegKind.OFFER_BACKED,
 )
 
@@ -43,6 +43,8 @@ _PROPOSAL = FillProposal(
     warehouse_id="wh-rotterdam-3",
     lot_reference="LOT-2026-0042",
     filled_at=NOW - timedelta(minutes=5),
+    unit=Unit.TONNE,
+    price_per=Unit.TONNE,
 )
 
 _DRAFT = OfferDraft(
@@ -55,6 +57,7 @@ _DRAFT = OfferDraft(
     unit_price=Decimal("31800.50"),
     warehouse_id="wh-antwerp-1",
     valid_until=NOW + timedelta(days=30),
+    available_on=NOW.date() + timedelta(days=7),
 )
 
 REGISTRATION = TraderRegistration(TRADER, frozenset({"cobalt", "nickel"}))

@@ -9,6 +9,7 @@ from services.trader_gateway.domain import (
     FillRefused,
     LegStatus,
     RefusalCode,
+    Unit,
     apply_fill,
     check_fill,
 )
@@ -101,7 +102,7 @@ def test_a_fill_above_what_is_left_is_refused_saying_how_much_is_left() -> None:
     refusal = _refused(check_fill(leg, a_proposal(quantity=Decimal("30")), TRADER, NOW))
 
     assert refusal.code is RefusalCode.OVER_FILL
-    assert "27.5 tonne left" in refusal.message
+    assert "27.5 t left" in refusal.message
     assert ("remaining", "27.5") in refusal.extensions
 
 
@@ -122,6 +123,31 @@ def test_a_price_that_is_not_positive_and_finite_is_refused(price: Decimal) -> N
 def test_a_fill_of_another_mineral_is_refused() -> None:
     refusal = _refused(check_fill(a_leg(), a_proposal(mineral="nickel"), TRADER, NOW))
     assert refusal.code is RefusalCode.MINERAL_MISMATCH
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [({"unit": Unit.KILOGRAM}, "quantity.unit"), ({"price_per": Unit.KILOGRAM}, "unit_price.per")],
+)
+def test_a_fill_in_another_unit_than_the_leg_is_refused(
+    changes: dict[str, Unit], field: str
+) -> None:
+    refusal = _refused(check_fill(a_leg(), a_proposal(**changes), TRADER, NOW))
+    assert (refusal.code, refusal.field) == (RefusalCode.UNIT_MISMATCH, field)
+    assert ("unit", "t") in refusal.extensions
+
+
+def test_a_fill_dated_before_the_leg_was_routed_is_refused() -> None:
+    leg = a_leg(routed_at=NOW - timedelta(hours=1))
+    proposal = a_proposal(filled_at=NOW - timedelta(hours=1, minutes=3))
+    refusal = _refused(check_fill(leg, proposal, TRADER, NOW))
+    assert (refusal.code, refusal.field) == (RefusalCode.FILLED_AT_BEFORE_LEG, "filled_at")
+
+
+def test_a_fill_dated_just_before_routing_within_clock_drift_is_accepted() -> None:
+    leg = a_leg(routed_at=NOW - timedelta(hours=1))
+    proposal = a_proposal(filled_at=NOW - timedelta(hours=1, minutes=1))
+    assert isinstance(check_fill(leg, proposal, TRADER, NOW), FillAccepted)
 
 
 def test_a_fill_sent_after_the_deadline_is_refused() -> None:

@@ -69,6 +69,12 @@ def test_an_offer_with_bad_content_is_refused(
     assert _refused(check_publish(a_draft(**changes), REGISTRATION, NOW)).code is code
 
 
+def test_an_offer_available_only_after_it_expires_is_refused() -> None:
+    draft = a_draft(available_on=NOW.date() + timedelta(days=31))
+    refusal = _refused(check_publish(draft, REGISTRATION, NOW))
+    assert (refusal.code, refusal.field) == (RefusalCode.VALIDATION, "available_on")
+
+
 def test_an_offer_valid_for_exactly_the_maximum_horizon_is_accepted() -> None:
     draft = a_draft(valid_until=NOW + MAX_OFFER_VALIDITY)
     assert isinstance(check_publish(draft, REGISTRATION, NOW), OfferAccepted)

@@ -19,7 +19,7 @@ def test_every_refusal_code_has_a_status_and_title() -> None:
         (RefusalCode.UNAUTHORISED, 401),
         (RefusalCode.FORBIDDEN, 403),
         (RefusalCode.PAYLOAD_TOO_LARGE, 413),
-        (RefusalCode.IDEMPOTENCY_KEY_REUSED, 422),
+        (RefusalCode.IDEMPOTENCY_KEY_REUSED, 409),
         (RefusalCode.INVALID_CURSOR, 400),
     ],
 )

@@ -1,0 +1,1 @@
+"""Numbered SQL migrations of the trader gateway, applied in order by ``shared.db.migrate``."""

@@ -1,0 +1,1 @@
+"""The gateway's SQL: plain parameterised statements, one module per table family."""

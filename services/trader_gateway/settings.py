@@ -1,0 +1,50 @@
+"""Settings of the gateway's HTTP API, read from the environment (names are the contract with ops)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Long enough that guessing (rate-limited per address) is hopeless; a shorter value is
+# almost certainly a placeholder or a typo, and the gateway refuses to start with it.
+MIN_ADMIN_TOKEN_LENGTH = 16
+
+
+class GatewaySettings(BaseSettings):
+    """Limits and the admin credential; the broker and database come from ``ServiceSettings``."""
+
+    # hide_input_in_errors: a rejected admin token must not end up in a start-up traceback.
+    model_config = SettingsConfigDict(
+        env_prefix="", extra="ignore", frozen=True, populate_by_name=True, hide_input_in_errors=True
+    )
+
+    admin_token: SecretStr | None = Field(
+        default=None,
+        alias="VAULT_ADMIN_TOKEN",
+        description="bearer token of the admin API; unset disables it (503)",
+    )
+    # Per API key, in this process: N replicas allow N times the rate (see docs in app.py).
+    rate_per_second: Decimal = Field(default=Decimal(20), gt=0, alias="VAULT_GATEWAY_RATE_PER_S")
+    rate_burst: int = Field(default=40, ge=1, alias="VAULT_GATEWAY_RATE_BURST")
+    # Failed authentications per client address, so keys cannot be guessed at speed.
+    auth_failures_per_second: Decimal = Field(
+        default=Decimal(2), gt=0, alias="VAULT_GATEWAY_AUTH_FAILURES_PER_S"
+    )
+    auth_failure_burst: int = Field(default=20, ge=1, alias="VAULT_GATEWAY_AUTH_FAILURE_BURST")
+    # A batch of 100 fills is about 40 KiB; anything much larger is a mistake or an attack.
+    max_body_bytes: int = Field(default=128 * 1024, ge=1024, alias="VAULT_GATEWAY_MAX_BODY_BYTES")
+    request_timeout_s: float = Field(default=10.0, gt=0, alias="VAULT_GATEWAY_REQUEST_TIMEOUT_S")
+
+    @field_validator("admin_token")
+    @classmethod
+    def _long_enough(cls, token: SecretStr | None) -> SecretStr | None:
+        # An empty variable means "not configured"; a short one is a mistake worth failing on.
+        if token is None or token.get_secret_value() == "":
+            return None
+        if len(token.get_secret_value()) < MIN_ADMIN_TOKEN_LENGTH:
+            raise ValueError(
+                f"VAULT_ADMIN_TOKEN must be at least {MIN_ADMIN_TOKEN_LENGTH} characters"
+            )
+        return token

@@ -1,0 +1,79 @@
+"""One gateway for the package: real broker and database, HTTP through ASGI in-process.
+
+Started once (consumer-group joins and migrations cost seconds); tests stay apart
+by using their own traders, legs and orders (uuids), never shared rows.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+import asyncpg
+import httpx
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from services.trader_gateway import events
+from services.trader_gateway.app import create_api, create_service
+from services.trader_gateway.settings import GatewaySettings
+from shared.settings import ServiceSettings
+from tests.integration.trader_gateway.harness import ADMIN_TOKEN, Gateway, Recorder
+from vault.infra.launcher import Endpoints
+
+
+def gateway_settings(**changes: object) -> GatewaySettings:
+    values: dict[str, object] = {
+        "admin_token": ADMIN_TOKEN,
+        # Tests fire many requests per key and per address; the limits have their own test.
+        "rate_per_second": Decimal(10_000),
+        "rate_burst": 10_000,
+        "auth_failure_burst": 10_000,
+    }
+    values.update(changes)
+    return GatewaySettings.model_validate(values)
+
+
+@pytest.fixture(scope="package")
+async def gateway_database(infra: Endpoints) -> AsyncIterator[str]:
+    admin_url = infra.admin_database_url
+    assert admin_url, "tests need an admin DATABASE_URL to create their database"
+    name = f"t_gateway_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(admin_url)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    yield urlsplit(admin_url)._replace(path=f"/{name}").geturl()
+    admin = await asyncpg.connect(admin_url)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="package")
+async def gateway(infra: Endpoints, gateway_database: str) -> AsyncIterator[Gateway]:
+    service = create_service(
+        ServiceSettings(
+            kafka_bootstrap_servers=infra.bootstrap_servers,
+            database_url=gateway_database,
+            outbox_poll_s=0.2,
+        )
+    )
+    await service.app.start()
+    api = create_api(service, gateway_settings())
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=api), base_url="http://gateway")
+    producer = AIOKafkaProducer(bootstrap_servers=infra.bootstrap_servers, acks="all")
+    await producer.start()
+    recorder = Recorder(infra.bootstrap_servers)
+    await recorder.start(list(events.TOPICS))
+    try:
+        yield Gateway(service, api, client, producer, recorder)
+    finally:
+        await recorder.stop()
+        await producer.stop()
+        await client.aclose()
+        await service.app.stop()
