@@ -1,5 +1,5 @@
 # One entry point for people and CI. `make run` and `make test` set everything up first.
-.PHONY: run test bootstrap lint typecheck unit integration e2e bench infra-up infra-down
+.PHONY: run test bootstrap lint typecheck unit integration e2e asyncapi infra-up infra-down
 
 VENV := .venv/bin
 
@@ -33,3 +33,6 @@ infra-up: bootstrap
 
 infra-down:
 	$(VENV)/vault infra down
+
+asyncapi: bootstrap
+	$(VENV)/vault asyncapi

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import yaml
 from faststream.specification import AsyncAPI
 
 from shared.service import Service
@@ -21,4 +22,7 @@ def document(service: Service) -> str:
             "causation ids) around the payload shown. Decimals travel as strings."
         ),
     )
-    return str(spec.to_specification().to_yaml())
+    # FastStream's channel order follows registration internals; sorted keys make the
+    # committed documents stable, so a diff shows a real change of contract.
+    built = yaml.safe_load(spec.to_specification().to_yaml())
+    return str(yaml.safe_dump(built, sort_keys=True, allow_unicode=True, width=100))

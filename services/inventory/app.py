@@ -8,6 +8,7 @@ from services.inventory.api import build_api
 from services.inventory.consumer import router
 from services.inventory.settings import NAME, inventory_settings
 from shared import topics
+from shared.contracts import DemandSubmitted, HoldingsUpdated, ReleasePerformed
 from shared.service import Service
 from shared.settings import ServiceSettings
 
@@ -24,6 +25,11 @@ def create_service(settings: ServiceSettings | None = None) -> Service:
         ],
         migrations=["services.inventory"],
         settings=inventory_settings(settings),
+        emits=[
+            (topics.INVENTORY_HOLDINGS, HoldingsUpdated),
+            (topics.INVENTORY_RELEASES, ReleasePerformed),
+            (topics.DEMAND_INTAKE, DemandSubmitted),
+        ],
     )
 
 
