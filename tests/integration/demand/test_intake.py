@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -12,7 +13,7 @@ from services.demand.domain import DemandKey, order_id_for
 from shared import topics
 from shared.codec import encode
 from shared.contracts.demand import DemandSubmitted
-from shared.dlq import list_dead_letters
+from shared.dlq import DeadLetter, list_dead_letters
 from shared.envelope import RawEnvelope, new_event
 from shared.service import Service
 from tests.integration.demand.intake import (
@@ -212,10 +213,20 @@ async def test_unreadable_messages_are_dead_lettered_and_the_next_demand_is_proc
 
     [requested] = await tap.wait_for(topics.PROCUREMENT_REQUESTED, about(manufacturer))
     assert requested.payload["request_id"] == "PO-7"
-    letters = await list_dead_letters(demand.settings.kafka_bootstrap_servers, topics.DEMAND_INTAKE)
-    ours = {
-        d.value: d for d in letters if manufacturer.encode() in d.value and d.consumer == "demand"
-    }
+    # The three land on other partitions than PO-7 (other keys): wait for their letters too.
+    ours: dict[bytes, DeadLetter] = {}
+    for _ in range(40):
+        letters = await list_dead_letters(
+            demand.settings.kafka_bootstrap_servers, topics.DEMAND_INTAKE
+        )
+        ours = {
+            d.value: d
+            for d in letters
+            if manufacturer.encode() in d.value and d.consumer == "demand"
+        }
+        if len(ours) == 3:
+            break
+        await asyncio.sleep(0.25)
     assert ours[garbage].reason == "malformed"
     assert ours[encode(nobody)].reason == "demand_unaddressable"
     assert "request_id is missing" in ours[encode(nobody)].error
