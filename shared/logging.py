@@ -21,6 +21,7 @@ def configure_logging(
     renderer: Any = (
         structlog.dev.ConsoleRenderer() if use_console else structlog.processors.JSONRenderer()
     )
+
     def add_service(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
         # Every line says which process wrote it, HTTP request tasks included (they do
         # not inherit context bound during start-up).
