@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from vault.commands import asyncapi, demand, demo, dlq, inventory, orders, program, run
+from vault.commands import asyncapi, demand, demo, dlq, inventory, orders, program, run, trader
 from vault.infra import cli as infra_cli
 
 
@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     inventory.register(sub)
     orders.register(sub)
     demo.register(sub)
+    trader.register(sub)
     return parser
 
 

@@ -54,6 +54,7 @@ class Demo:
         self.timeout_s = timeout_s
         self.result = DemoResult()
         self.traders: dict[str, Trader] = {}
+        self.manufacturers = {d.manufacturer_id for d in seed.DEMANDS}
 
     async def run(self) -> DemoResult:
         started = time.monotonic()
@@ -178,6 +179,8 @@ class Demo:
             rows = await self._holdings(http)
             held: dict[str, Decimal] = {}
             for row in rows:
+                if row["owner"] not in self.manufacturers:
+                    continue  # material others hold is not part of this story
                 held[row["mineral"]] = held.get(row["mineral"], Decimal(0)) + Decimal(
                     str(row["quantity"])
                 )
