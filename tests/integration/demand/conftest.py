@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from urllib.parse import urlsplit
 
-import asyncpg
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
@@ -20,26 +18,15 @@ from shared import topics
 from shared.service import Service
 from shared.settings import ServiceSettings
 from tests.integration.demand.tap import Tap
+from tests.support.databases import fresh_database
 from tests.support.kafka import start_group_at_end
 from vault.infra.launcher import Endpoints
 
 
 @pytest.fixture(scope="module")
 async def demand_database(infra: Endpoints) -> AsyncIterator[str]:
-    admin_url = infra.admin_database_url
-    assert admin_url, "tests need an admin DATABASE_URL to create their databases"
-    name = f"t_demand_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(admin_url)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    yield urlsplit(admin_url)._replace(path=f"/{name}").geturl()
-    admin = await asyncpg.connect(admin_url)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    async with fresh_database(infra, "t_demand_") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,7 @@ so each test uses its own uuid-named orders, fills, manufacturers and warehouses
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from urllib.parse import urlsplit
 
-import asyncpg
 import httpx
 import pytest
 
@@ -17,6 +15,7 @@ from services.inventory.app import create_api, create_service
 from shared import topics
 from shared.service import Service
 from shared.settings import ServiceSettings
+from tests.support.databases import fresh_database
 from tests.support.infra import unique_name
 from tests.support.kafka import start_group_at_end
 from vault.infra.launcher import Endpoints
@@ -26,20 +25,8 @@ from vault.infra.launcher import Endpoints
 async def inventory_database(
     infra: Endpoints, request: pytest.FixtureRequest
 ) -> AsyncIterator[str]:
-    admin_url = infra.admin_database_url
-    assert admin_url, "tests need an admin DATABASE_URL to create per-test databases"
-    name = unique_name("inv_", request)
-    admin = await asyncpg.connect(admin_url)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    yield urlsplit(admin_url)._replace(path=f"/{name}").geturl()
-    admin = await asyncpg.connect(admin_url)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    async with fresh_database(infra, unique_name("inv_", request)[:40]) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

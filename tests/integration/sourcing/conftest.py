@@ -9,14 +9,12 @@ cascades of its expired legs cannot confuse it.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
-from urllib.parse import urlsplit
 
-import asyncpg
 import pytest
 
 from tests.integration.sourcing.harness import Sourcing, running_sourcing
+from tests.support.databases import fresh_database
 from vault.infra.launcher import Endpoints
 
 LEG_TTL_S = 5.0
@@ -24,20 +22,8 @@ LEG_TTL_S = 5.0
 
 @pytest.fixture(scope="package")
 async def sourcing_database(infra: Endpoints) -> AsyncIterator[str]:
-    admin_url = infra.admin_database_url
-    assert admin_url, "tests need an admin DATABASE_URL to create their database"
-    name = f"t_sourcing_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(admin_url)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    yield urlsplit(admin_url)._replace(path=f"/{name}").geturl()
-    admin = await asyncpg.connect(admin_url)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    async with fresh_database(infra, "t_sourcing_") as url:
+        yield url
 
 
 @pytest.fixture(scope="package")

@@ -6,12 +6,9 @@ by using their own traders, legs and orders (uuids), never shared rows.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from decimal import Decimal
-from urllib.parse import urlsplit
 
-import asyncpg
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
@@ -21,6 +18,7 @@ from services.trader_gateway.app import create_api, create_service
 from services.trader_gateway.settings import GatewaySettings
 from shared.settings import ServiceSettings
 from tests.integration.trader_gateway.harness import ADMIN_TOKEN, Gateway, Recorder
+from tests.support.databases import fresh_database
 from vault.infra.launcher import Endpoints
 
 
@@ -38,20 +36,8 @@ def gateway_settings(**changes: object) -> GatewaySettings:
 
 @pytest.fixture(scope="package")
 async def gateway_database(infra: Endpoints) -> AsyncIterator[str]:
-    admin_url = infra.admin_database_url
-    assert admin_url, "tests need an admin DATABASE_URL to create their database"
-    name = f"t_gateway_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(admin_url)
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    yield urlsplit(admin_url)._replace(path=f"/{name}").geturl()
-    admin = await asyncpg.connect(admin_url)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    async with fresh_database(infra, "t_gateway_") as url:
+        yield url
 
 
 @pytest.fixture(scope="package")
