@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from vault.infra.containers import containers, docker_answers
 from vault.infra.kafka import KafkaLaunchError
 from vault.infra.launcher import Endpoints, Launcher
 from vault.infra.postgres import PostgresLaunchError
@@ -57,6 +58,13 @@ def private_state(prefix: str) -> Iterator[Path]:
 
 @pytest.fixture(scope="session")
 def infra() -> Iterator[Endpoints]:
+    if os.environ.get("VAULT_TEST_INFRA") == "containers":
+        # Opt-in, for machines with Docker: testcontainers instead of the launcher.
+        if not docker_answers():
+            pytest.fail("VAULT_TEST_INFRA=containers, but no Docker engine answers", pytrace=False)
+        with containers() as endpoints:
+            yield endpoints
+        return
     with private_state("vault-test-infra-") as state:
         launcher, endpoints = launch_for_tests(state)
         try:
