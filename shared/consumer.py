@@ -27,6 +27,7 @@ from typing import Annotated, Any
 import asyncpg
 import asyncpg.exceptions._base as asyncpg_base
 import structlog
+from aiokafka import TopicPartition
 from aiokafka.errors import KafkaError
 from fast_depends import Depends
 from faststream import BaseMiddleware
@@ -140,6 +141,18 @@ def backoff(attempt: int, base_s: float, cap_s: float) -> float:
     return ceiling / 2 + random.random() * ceiling / 2  # noqa: S311 - jitter, not security
 
 
+def _record_lag(service: str, msg: Any, record: Any) -> None:
+    """Records behind the partition's end, from the high watermark the last fetch reported."""
+    highwater = getattr(getattr(msg, "consumer", None), "highwater", None)
+    if highwater is None:
+        return
+    end = highwater(TopicPartition(record.topic, record.partition))
+    if end is not None:
+        metrics.CONSUMER_LAG.labels(service, record.topic, str(record.partition)).set(
+            max(0, end - record.offset - 1)
+        )
+
+
 def inbox_middleware(settings: InboxSettings) -> Callable[..., BaseMiddleware]:
     def factory(msg: Any, /, **kwargs: Any) -> BaseMiddleware:
         return _Inbox(msg, settings=settings, **kwargs)
@@ -162,6 +175,7 @@ class _Inbox(BaseMiddleware):
             outcome = await self._consume(call_next, msg, record)
             await msg.ack()
         metrics.MESSAGES_IN.labels(service, topic, outcome).inc()
+        _record_lag(service, msg, record)
         metrics.HANDLER_SECONDS.labels(service, topic).observe(time.perf_counter() - started)
         return None
 

@@ -73,6 +73,20 @@ async def test_health_and_metrics_answer_over_http(
     )
     await service.app.start()
     try:
+        await service.pool.execute("INSERT INTO accounts (account) VALUES ('m-1')")
+        producer = AIOKafkaProducer(
+            bootstrap_servers=bootstrap, acks="all", enable_idempotence=True
+        )
+        await producer.start()
+        try:
+            await producer.send_and_wait(topic, encode(credited("m-1", "1")), key=b"m-1")
+        finally:
+            await producer.stop()
+
+        async def consumed() -> bool:
+            return bool(await service.pool.fetchval("SELECT count(*) FROM inbox") == 1)
+
+        await _eventually(consumed)
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=service.asgi()), base_url="http://toy"
         ) as http:
@@ -86,3 +100,9 @@ async def test_health_and_metrics_answer_over_http(
     assert set(ready.json()["checks"]) == {"database", "broker", "outbox"}
     assert ready.json()["checks"]["outbox"]["detail"]["backlog"] == 0
     assert "vault_outbox_backlog" in metrics.text
+    assert (
+        f'vault_messages_in_total{{outcome="processed",service="toy",topic="{topic}"}} 1.0'
+        in metrics.text
+    )
+    assert "vault_consumer_lag{partition=" in metrics.text
+    assert "vault_handler_seconds_count" in metrics.text
