@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
-import tempfile
 import time
 import uuid
-from pathlib import Path
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from benchmarks.infra import bench_infrastructure
 from shared import outbox
 from shared.codec import encode
 from shared.db import create_pool, migrate
@@ -30,8 +28,6 @@ from shared.envelope import Envelope, RawEnvelope
 from shared.kafka import ensure_topics
 from shared.publisher import Publisher
 from tests.support.toy import Credited, credited, toy_service
-from vault.infra.launcher import Launcher
-from vault.infra.process import free_port, free_port_block
 
 
 def _rate(count: int, seconds: float) -> str:
@@ -154,45 +150,33 @@ def serialisation(count: int) -> None:
     print(f"deserialise envelope check (RawEnvelope)    {count / raw_in:>12,.0f}/s")
 
 
-async def main(count: int) -> None:
-    launcher = None
-    bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-    database_url = os.environ.get("DATABASE_URL")
-    if not (bootstrap and database_url):
-        launcher = Launcher(state=Path(tempfile.mkdtemp(prefix="vault-bench-")), env={})
-        endpoints, _ = await asyncio.to_thread(
-            launcher.up, kafka_port=free_port_block(2), pg_port=free_port()
-        )
-        bootstrap, database_url = endpoints.bootstrap_servers, endpoints.admin_database_url or ""
-    try:
-        run = uuid.uuid4().hex[:6]
-        raw_topic, relay_topic = f"bench.raw.{run}", f"bench.relay.{run}"
-        await ensure_topics(bootstrap, [raw_topic, relay_topic], partitions=3)
-        values = [encode(credited(f"acct-{i % 50}", "1")) for i in range(count)]
-        produce_s = await raw_produce(bootstrap, raw_topic, values)
-        consume_s = await raw_consume(bootstrap, raw_topic, count)
-        relay_s = await relay_rate(bootstrap, database_url, relay_topic, count)
-        inbox_s = await inbox_rate(bootstrap, database_url, relay_topic, count)
-        print(f"raw aiokafka produce (acks=all, idempotent)   {_rate(count, produce_s)}")
-        print(
-            f"outbox relay (read, publish, mark)            {_rate(count, relay_s)}"
-            f"  ratio to raw produce {produce_s / relay_s:.2f}"
-        )
-        print(f"raw aiokafka consume (commit per message)     {_rate(count, consume_s)}")
-        print(
-            f"inbox consumer (tx: inbox row + effect)       {_rate(count, inbox_s)}"
-            f"  ratio to raw consume {consume_s / inbox_s:.2f}"
-        )
-        serialisation(count)
-        conn = await asyncpg.connect(database_url)
-        await conn.execute(
-            "DROP SCHEMA IF EXISTS bench_writer CASCADE; DROP SCHEMA IF EXISTS bench_reader CASCADE"
-        )
-        await conn.close()
-    finally:
-        if launcher is not None:
-            await asyncio.to_thread(launcher.down)
+async def main(bootstrap: str, database_url: str, count: int) -> None:
+    run = uuid.uuid4().hex[:6]
+    raw_topic, relay_topic = f"bench.raw.{run}", f"bench.relay.{run}"
+    await ensure_topics(bootstrap, [raw_topic, relay_topic], partitions=3)
+    values = [encode(credited(f"acct-{i % 50}", "1")) for i in range(count)]
+    produce_s = await raw_produce(bootstrap, raw_topic, values)
+    consume_s = await raw_consume(bootstrap, raw_topic, count)
+    relay_s = await relay_rate(bootstrap, database_url, relay_topic, count)
+    inbox_s = await inbox_rate(bootstrap, database_url, relay_topic, count)
+    print(f"raw aiokafka produce (acks=all, idempotent)   {_rate(count, produce_s)}")
+    print(
+        f"outbox relay (read, publish, mark)            {_rate(count, relay_s)}"
+        f"  ratio to raw produce {produce_s / relay_s:.2f}"
+    )
+    print(f"raw aiokafka consume (commit per message)     {_rate(count, consume_s)}")
+    print(
+        f"inbox consumer (tx: inbox row + effect)       {_rate(count, inbox_s)}"
+        f"  ratio to raw consume {consume_s / inbox_s:.2f}"
+    )
+    serialisation(count)
+    conn = await asyncpg.connect(database_url)
+    await conn.execute(
+        "DROP SCHEMA IF EXISTS bench_writer CASCADE; DROP SCHEMA IF EXISTS bench_reader CASCADE"
+    )
+    await conn.close()
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 5000))
+    with bench_infrastructure() as (bootstrap, database_url):
+        asyncio.run(main(bootstrap, database_url, int(sys.argv[1]) if len(sys.argv) > 1 else 5000))

@@ -15,18 +15,16 @@ when set, else launches its own Kafka and PostgreSQL in a temporary state folder
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
 
+from benchmarks.infra import bench_infrastructure
 from services.inventory.app import create_service
 from services.inventory.domain import Warehouse, WarehouseKind
 from services.inventory.handlers.check import check_ledger
@@ -37,8 +35,6 @@ from shared.codec import encode
 from shared.contracts import FillRecorded
 from shared.envelope import Envelope, new_event
 from shared.settings import ServiceSettings
-from vault.infra.launcher import Launcher
-from vault.infra.process import free_port, free_port_block
 
 WAREHOUSE = Warehouse(
     warehouse_id="wh-bench",
@@ -157,22 +153,6 @@ async def bench(bootstrap: str, admin_url: str, count: int) -> None:
         await admin.close()
 
 
-async def main(count: int) -> None:
-    launcher = None
-    bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-    database_url = os.environ.get("DATABASE_URL")
-    if not (bootstrap and database_url):
-        launcher = Launcher(state=Path(tempfile.mkdtemp(prefix="vault-bench-")), env={})
-        endpoints, _ = await asyncio.to_thread(
-            launcher.up, kafka_port=free_port_block(2), pg_port=free_port()
-        )
-        bootstrap, database_url = endpoints.bootstrap_servers, endpoints.admin_database_url or ""
-    try:
-        await bench(bootstrap, database_url, count)
-    finally:
-        if launcher is not None:
-            await asyncio.to_thread(launcher.down)
-
-
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000))
+    with bench_infrastructure() as (bootstrap, database_url):
+        asyncio.run(bench(bootstrap, database_url, int(sys.argv[1]) if len(sys.argv) > 1 else 2000))
