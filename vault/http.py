@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -48,3 +51,33 @@ def call(
 
 def show(body: Any) -> None:
     print(json.dumps(body, indent=2, default=str) if not isinstance(body, str) else body)
+
+
+def report(exc: ApiError) -> None:
+    """Say what went wrong: the status and detail, then the problem document if there is one."""
+    print(str(exc))
+    if exc.body and not isinstance(exc.body, str):
+        show(exc.body)
+
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def reports_api_errors(handler: Handler) -> Handler:
+    """A command handler whose refused or failed calls print the reason and exit 1."""
+
+    @functools.wraps(handler)
+    def wrapped(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except ApiError as exc:
+            report(exc)
+            return 1
+
+    return wrapped
+
+
+def show_call(service: str, method: str, path: str, **kwargs: Any) -> int:
+    """Make the call and print its answer; errors are left to ``reports_api_errors``."""
+    show(call(service, method, path, **kwargs))
+    return 0

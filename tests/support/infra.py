@@ -26,7 +26,7 @@ from vault.infra.process import free_port, free_port_block
 
 
 def launch_for_tests(state: Path, *, brokers: int = 1) -> tuple[Launcher, Endpoints]:
-    env = {k: v for k, v in os.environ.items()}
+    env = dict(os.environ)
     launcher = Launcher(state=state, env=env)
     try:
         endpoints, _ = launcher.up(

@@ -7,7 +7,7 @@ import uuid
 
 from shared import topics
 from shared.contracts import DemandSubmitted
-from vault.http import ApiError, call, show
+from vault.http import reports_api_errors, show_call
 from vault.publish import publish_event
 
 
@@ -32,6 +32,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     read.set_defaults(handler=_show)
 
 
+@reports_api_errors
 def _submit(args: argparse.Namespace) -> int:
     demand = DemandSubmitted(
         manufacturer_id=args.manufacturer,
@@ -50,19 +51,11 @@ def _submit(args: argparse.Namespace) -> int:
             f"`vault demand show {demand.manufacturer_id} {demand.request_id}` reads the answer"
         )
         return 0
-    try:
-        show(call("demand", "POST", "/v1/demands", json_body=demand.model_dump(exclude_none=True)))
-    except ApiError as exc:
-        print(str(exc))
-        show(exc.body)
-        return 1
-    return 0
+    return show_call(
+        "demand", "POST", "/v1/demands", json_body=demand.model_dump(exclude_none=True)
+    )
 
 
+@reports_api_errors
 def _show(args: argparse.Namespace) -> int:
-    try:
-        show(call("demand", "GET", f"/v1/demands/{args.manufacturer}/{args.request}"))
-    except ApiError as exc:
-        print(str(exc))
-        return 1
-    return 0
+    return show_call("demand", "GET", f"/v1/demands/{args.manufacturer}/{args.request}")

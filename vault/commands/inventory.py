@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import uuid
+from typing import Any
 
-from vault.http import ApiError, call, show
+from vault.http import call, reports_api_errors, show, show_call
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,16 +47,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check.set_defaults(handler=_check)
 
 
-def _run(method: str, path: str, **kwargs: object) -> int:
-    try:
-        show(call("inventory", method, path, **kwargs))  # type: ignore[arg-type]
-    except ApiError as exc:
-        print(str(exc))
-        show(exc.body)
-        return 1
-    return 0
+def _run(method: str, path: str, **kwargs: Any) -> int:
+    return show_call("inventory", method, path, **kwargs)
 
 
+@reports_api_errors
 def _holdings(args: argparse.Namespace) -> int:
     params = {
         k: v
@@ -72,6 +68,7 @@ def _holdings(args: argparse.Namespace) -> int:
     return _run("GET", "/v1/holdings", params=params)
 
 
+@reports_api_errors
 def _release(args: argparse.Namespace) -> int:
     body = {
         "manufacturer_id": args.manufacturer,
@@ -84,6 +81,7 @@ def _release(args: argparse.Namespace) -> int:
     return _run("POST", "/v1/releases", json_body=body)
 
 
+@reports_api_errors
 def _add_warehouse(args: argparse.Namespace) -> int:
     body = {
         "warehouse_id": args.warehouse_id,
@@ -95,19 +93,18 @@ def _add_warehouse(args: argparse.Namespace) -> int:
     return _run("POST", "/v1/warehouses", json_body=body)
 
 
+@reports_api_errors
 def _list_warehouses(_: argparse.Namespace) -> int:
     return _run("GET", "/v1/warehouses")
 
 
+@reports_api_errors
 def _receipts(args: argparse.Namespace) -> int:
     return _run("GET", f"/v1/orders/{args.order_id}/receipts")
 
 
+@reports_api_errors
 def _check(_: argparse.Namespace) -> int:
-    try:
-        report = call("inventory", "GET", "/v1/check")
-    except ApiError as exc:
-        print(str(exc))
-        return 1
+    report = call("inventory", "GET", "/v1/check")
     show(report)
     return 0 if report.get("agrees") else 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from vault.http import ApiError, call, show
+from vault.http import reports_api_errors, show_call
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -22,20 +22,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     one.set_defaults(handler=_show)
 
 
+@reports_api_errors
 def _list(args: argparse.Namespace) -> int:
     params = {"manufacturer_id": args.manufacturer, "status": args.status, "limit": args.limit}
-    try:
-        show(call("sourcing", "GET", "/v1/orders", params={k: v for k, v in params.items() if v}))
-    except ApiError as exc:
-        print(str(exc))
-        return 1
-    return 0
+    return show_call("sourcing", "GET", "/v1/orders", params={k: v for k, v in params.items() if v})
 
 
+@reports_api_errors
 def _show(args: argparse.Namespace) -> int:
-    try:
-        show(call("sourcing", "GET", f"/v1/orders/{args.order_id}"))
-    except ApiError as exc:
-        print(str(exc))
-        return 1
-    return 0
+    return show_call("sourcing", "GET", f"/v1/orders/{args.order_id}")

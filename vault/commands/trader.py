@@ -12,7 +12,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from vault.http import ApiError, call, show
+from vault.http import ApiError, call, reports_api_errors, show_call
 from vault.infra.launcher import Launcher
 
 
@@ -104,16 +104,10 @@ def _admin_headers() -> dict[str, str]:
 
 
 def _do(method: str, path: str, **kwargs: Any) -> int:
-    try:
-        show(call("trader_gateway", method, path, **kwargs))
-    except ApiError as exc:
-        print(str(exc))
-        if exc.body and not isinstance(exc.body, str):
-            show(exc.body)
-        return 1
-    return 0
+    return show_call("trader_gateway", method, path, **kwargs)
 
 
+@reports_api_errors
 def _register(args: argparse.Namespace) -> int:
     body = {
         "name": args.name,
@@ -132,12 +126,14 @@ def _register(args: argparse.Namespace) -> int:
     )
 
 
+@reports_api_errors
 def _revoke(args: argparse.Namespace) -> int:
     return _do(
         "DELETE", f"/v1/admin/traders/{args.trader_id}/keys/{args.key_id}", headers=_admin_headers()
     )
 
 
+@reports_api_errors
 def _offer(args: argparse.Namespace) -> int:
     body = {
         "mineral": args.mineral,
@@ -148,41 +144,24 @@ def _offer(args: argparse.Namespace) -> int:
         "available_on": (date.today() + timedelta(days=args.available_in_days)).isoformat(),
         "valid_until": (datetime.now(UTC) + timedelta(days=args.valid_days)).isoformat(),
     }
-    try:
-        return _do("POST", "/v1/offers", json_body=body, headers=_trader_headers(args, write=True))
-    except ApiError as exc:
-        print(str(exc))
-        return 1
+    return _do("POST", "/v1/offers", json_body=body, headers=_trader_headers(args, write=True))
 
 
+@reports_api_errors
 def _withdraw(args: argparse.Namespace) -> int:
-    try:
-        return _do(
-            "DELETE", f"/v1/offers/{args.offer_id}", headers=_trader_headers(args, write=True)
-        )
-    except ApiError as exc:
-        print(str(exc))
-        return 1
+    return _do("DELETE", f"/v1/offers/{args.offer_id}", headers=_trader_headers(args, write=True))
 
 
+@reports_api_errors
 def _legs(args: argparse.Namespace) -> int:
     params = {"mineral": args.mineral} if args.mineral else None
-    try:
-        return _do("GET", "/v1/legs", params=params, headers=_trader_headers(args))
-    except ApiError as exc:
-        print(str(exc))
-        return 1
+    return _do("GET", "/v1/legs", params=params, headers=_trader_headers(args))
 
 
+@reports_api_errors
 def _fill(args: argparse.Namespace) -> int:
-    try:
-        headers = _trader_headers(args, write=True)
-        leg = call(
-            "trader_gateway", "GET", f"/v1/legs/{args.leg_id}", headers=_trader_headers(args)
-        )
-    except ApiError as exc:
-        print(str(exc))
-        return 1
+    headers = _trader_headers(args, write=True)
+    leg = call("trader_gateway", "GET", f"/v1/legs/{args.leg_id}", headers=_trader_headers(args))
     unit = leg["quantity"]["unit"]
     body = {
         "mineral": leg["mineral"],
@@ -196,12 +175,9 @@ def _fill(args: argparse.Namespace) -> int:
     return _do("POST", f"/v1/legs/{args.leg_id}/fills", json_body=body, headers=headers)
 
 
+@reports_api_errors
 def _decline(args: argparse.Namespace) -> int:
-    try:
-        headers = _trader_headers(args, write=True)
-    except ApiError as exc:
-        print(str(exc))
-        return 1
+    headers = _trader_headers(args, write=True)
     return _do(
         "POST",
         f"/v1/legs/{args.leg_id}/decline",

@@ -10,9 +10,9 @@ import sys
 from aiokafka import AIOKafkaProducer
 
 from shared.dlq import list_dead_letters
-from tests.integration.backbone.test_inbox_and_dead_letters import _eventually
 from tests.support.kafka import read_all
 from tests.support.toy import toy_service
+from tests.support.waiting import eventually
 
 
 async def _vault(bootstrap: str, *args: str) -> tuple[int, str]:
@@ -49,7 +49,7 @@ async def test_dead_letters_are_listed_with_their_reason_and_replayed_to_the_ori
         async def dead_lettered() -> bool:
             return len(await list_dead_letters(bootstrap, topic, timeout_s=2)) == 1
 
-        await _eventually(dead_lettered)
+        await eventually(dead_lettered)
     finally:
         await service.app.stop()
 

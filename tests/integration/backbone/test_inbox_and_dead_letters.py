@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from decimal import Decimal
 
 import asyncpg
@@ -17,16 +17,7 @@ from shared.envelope import new_event
 from shared.publisher import Publisher
 from shared.service import Service
 from tests.support.toy import Credited, credited, toy_service
-
-
-async def _eventually(check: Callable[[], Awaitable[bool]], timeout_s: float = 20.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout_s
-    while loop.time() < deadline:
-        if await check():
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("condition not met in time")
+from tests.support.waiting import eventually
 
 
 @pytest.fixture
@@ -87,7 +78,7 @@ async def test_a_redelivered_event_changes_nothing_and_other_keys_apply_once_in_
     async def all_applied() -> bool:
         return bool(await toy.pool.fetchval("SELECT count(*) FROM inbox") == 3)
 
-    await _eventually(all_applied)
+    await eventually(all_applied)
     await asyncio.sleep(1.0)  # time for the redeliveries to be (not) applied
     assert await _accounts(toy.pool) == {
         "a": (Decimal("10"), 1),
@@ -124,7 +115,7 @@ async def test_poison_messages_go_to_the_dlq_with_their_reason_and_the_consumer_
     async def good_one_applied() -> bool:
         return (await _accounts(toy.pool))["a"] == (Decimal("7"), 1)
 
-    await _eventually(good_one_applied)
+    await eventually(good_one_applied)
     letters = await list_dead_letters(bootstrap, topic)
     assert [d.reason for d in letters] == ["malformed", "unsupported_version", "invalid_payload"]
     assert letters[0].value == b"{not json"
@@ -159,7 +150,7 @@ async def test_a_dead_letter_replayed_after_the_fix_is_applied(
         async def dead_lettered() -> bool:
             return len(await list_dead_letters(bootstrap, topic, timeout_s=2)) == 1
 
-        await _eventually(dead_lettered)
+        await eventually(dead_lettered)
         [letter] = await list_dead_letters(bootstrap, topic)
         assert (letter.reason, letter.attempts) == ("handler_error", 2)
         assert "UnknownAccount" in letter.error
@@ -174,7 +165,7 @@ async def test_a_dead_letter_replayed_after_the_fix_is_applied(
         async def replayed() -> bool:
             return (await _accounts(service.pool)).get("newcomer") == (Decimal("4"), 1)
 
-        await _eventually(replayed)
+        await eventually(replayed)
     finally:
         await service.app.stop()
 
@@ -200,4 +191,4 @@ async def test_headers_that_are_not_utf8_or_null_neither_stall_nor_skip_the_mess
     async def both_applied() -> bool:
         return (await _accounts(toy.pool))["a"] == (Decimal("5"), 2)
 
-    await _eventually(both_applied)
+    await eventually(both_applied)

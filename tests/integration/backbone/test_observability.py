@@ -10,8 +10,8 @@ from aiokafka import AIOKafkaProducer
 
 from shared.codec import encode
 from shared.logging import configure_logging
-from tests.integration.backbone.test_inbox_and_dead_letters import _eventually
 from tests.support.toy import credited, toy_service
+from tests.support.waiting import eventually
 
 
 async def test_a_correlation_id_set_at_the_first_event_appears_in_the_log_lines_of_every_hop(
@@ -51,7 +51,7 @@ async def test_a_correlation_id_set_at_the_first_event_appears_in_the_log_lines_
         async def both_hops_applied() -> bool:
             return bool(await second.pool.fetchval("SELECT applied FROM accounts") == 1)
 
-        await _eventually(both_hops_applied)
+        await eventually(both_hops_applied)
     finally:
         for service in (first, second):
             await service.app.stop()
@@ -86,7 +86,7 @@ async def test_health_and_metrics_answer_over_http(
         async def consumed() -> bool:
             return bool(await service.pool.fetchval("SELECT count(*) FROM inbox") == 1)
 
-        await _eventually(consumed)
+        await eventually(consumed)
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=service.asgi()), base_url="http://toy"
         ) as http:

@@ -11,9 +11,9 @@ import pytest
 from shared.db import create_pool
 from shared.outbox import OutboxRelay
 from shared.publisher import Publisher
-from tests.integration.backbone.test_inbox_and_dead_letters import _eventually
 from tests.support.kafka import read_all
 from tests.support.toy import toy_service
+from tests.support.waiting import eventually
 
 
 @pytest.mark.parametrize("dies", ["before_publish", "after_publish"])
@@ -58,14 +58,14 @@ async def test_event_committed_before_a_crash_is_published_after_restart_and_app
                 await pool.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0
             )
 
-        await _eventually(published)
+        await eventually(published)
         copies = len(await read_all(bootstrap, topic, 2, timeout_s=3))
         assert copies == (1 if dies == "before_publish" else 2)
 
         async def applied() -> bool:
             return bool(await consumer.pool.fetchval("SELECT count(*) FROM inbox") == 1)
 
-        await _eventually(applied)
+        await eventually(applied)
         await asyncio.sleep(0.5)
         row = await consumer.pool.fetchrow(
             "SELECT balance, applied FROM accounts WHERE account = 'a'"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,6 +16,7 @@ from shared import topics
 from shared.codec import encode
 from shared.contracts import FillRecorded
 from shared.envelope import Envelope, new_event
+from tests.support.waiting import eventually
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -70,16 +71,6 @@ async def send(bootstrap: str, events: Iterable[Envelope[Any]]) -> None:
             )
     finally:
         await producer.stop()
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], timeout_s: float = 20.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout_s
-    while loop.time() < deadline:
-        if await check():
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("condition not met in time")
 
 
 async def read_events(

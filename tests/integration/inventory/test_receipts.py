@@ -9,7 +9,6 @@ from shared.contracts import OrderStatusChanged
 from shared.envelope import new_event
 from shared.service import Service
 from tests.integration.inventory.helpers import (
-    eventually,
     fill_recorded,
     read_events,
     receipts,
@@ -17,6 +16,7 @@ from tests.integration.inventory.helpers import (
     send,
     uid,
 )
+from tests.support.waiting import eventually
 
 
 async def test_a_fill_is_booked_once_however_often_it_is_delivered(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -21,6 +20,7 @@ from shared.codec import encode
 from shared.contracts import LegCancelled, LegRouted, Quantity, UnitPrice
 from shared.envelope import new_event
 from shared.service import Service
+from tests.support.waiting import eventually
 
 ADMIN_TOKEN = "admin-" + "0123456789abcdef" * 3
 
@@ -38,17 +38,6 @@ def trader_headers(key: str, idempotency_key: str | None = None) -> dict[str, st
 
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
-
-
-async def eventually(
-    check: Callable[[], Awaitable[bool]], *, timeout_s: float = 20.0, what: str = "condition"
-) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout_s
-    while not await check():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
 
 
 @dataclass
