@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from importlib import resources
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import asyncpg
 
@@ -16,7 +17,40 @@ if TYPE_CHECKING:
 else:
     Connection = asyncpg.Connection
 
+T = TypeVar("T")
+
 MIGRATION_LOCK = 7_411_001  # advisory lock id: one replica migrates, the others wait
+
+# The server probes an idle client after 10 s and drops it after three unanswered
+# probes 5 s apart: a backend whose client vanished (a half-open connection) gives
+# up its session locks, the outbox relay's among them, in about 25 s, not hours.
+KEEPALIVES = {
+    "tcp_keepalives_idle": "10",
+    "tcp_keepalives_interval": "5",
+    "tcp_keepalives_count": "3",
+}
+
+# PostgreSQL's data exceptions (class 22) that say a value sent was not storable as it
+# stood; others of the class (division by zero...) are bugs, answered 500.
+REFUSED_VALUES = (
+    asyncpg.exceptions.CharacterNotInRepertoireError,  # NUL in text
+    asyncpg.exceptions.UntranslatableCharacterError,
+    asyncpg.exceptions.NumericValueOutOfRangeError,
+    asyncpg.exceptions.StringDataRightTruncationError,
+    asyncpg.exceptions.InvalidTextRepresentationError,
+    asyncpg.exceptions.InvalidDatetimeFormatError,
+    asyncpg.exceptions.DatetimeFieldOverflowError,
+)
+
+
+async def _keep_session(conn: asyncpg.Connection[asyncpg.Record]) -> None:
+    """Pool release without asyncpg's reset query (a round trip on every release).
+
+    asyncpg still rolls back an open transaction first. Nothing here leaves
+    session state behind: locks are transaction-scoped (``pg_advisory_xact_lock``),
+    settings are ``SET LOCAL``, and the relay's session lock lives on a connection
+    of its own that never goes back to the pool.
+    """
 
 
 async def create_pool(
@@ -26,6 +60,10 @@ async def create_pool(
     conn = await asyncpg.connect(url, timeout=10)
     try:
         await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+    except (asyncpg.UniqueViolationError, asyncpg.DuplicateSchemaError):
+        # IF NOT EXISTS is not safe against itself: two replicas starting at once both
+        # find the schema missing, and the second insert of it fails. It exists now.
+        pass
     finally:
         await conn.close()
     pool = await asyncpg.create_pool(
@@ -34,10 +72,22 @@ async def create_pool(
         max_size=max_size,
         timeout=10,
         command_timeout=30,
-        server_settings={"search_path": f'"{schema}",public', "application_name": schema},
+        reset=_keep_session,
+        server_settings=session_settings(schema),
     )
     assert pool is not None
     return pool
+
+
+def session_settings(schema: str) -> dict[str, str]:
+    return {"search_path": f'"{schema}",public', "application_name": schema, **KEEPALIVES}
+
+
+async def connect(url: str, *, schema: str) -> asyncpg.Connection[asyncpg.Record]:
+    """A connection of its own (not lent by a pool), with the service's schema and keepalives."""
+    return await asyncpg.connect(
+        url, timeout=10, command_timeout=30, server_settings=session_settings(schema)
+    )
 
 
 def migration_files(package: str) -> list[tuple[str, str]]:
@@ -68,3 +118,17 @@ async def migrate(pool: asyncpg.Pool, *packages: str) -> list[str]:
                 await conn.execute("INSERT INTO schema_migrations (name) VALUES ($1)", name)
                 applied.append(name)
     return applied
+
+
+def columns(rows: Sequence[T], values: Callable[[T], tuple[Any, ...]]) -> list[list[Any]]:
+    """Rows as the column arrays ``unnest`` takes, in the order ``values`` gives a row's values:
+    how a batch statement is fed (one statement for many rows)."""
+    if not rows:
+        return []
+    return [list(column) for column in zip(*(values(row) for row in rows), strict=True)]
+
+
+def text_array(json_column: str) -> str:
+    """SQL for a text[] value that travels as JSON text: unnest would flatten an array of
+    arrays, so array columns are sent as one JSON list per row."""
+    return f"ARRAY(SELECT jsonb_array_elements_text({json_column}::jsonb))"

@@ -10,7 +10,14 @@ import logging
 import sys
 from typing import Any, TextIO
 
+import orjson
 import structlog
+
+
+def _json(event: dict[str, Any], **_: Any) -> str:
+    # orjson writes a line in a fraction of json.dumps' time; anything it does not know
+    # (a Decimal, an enum, an exception) is written as its text.
+    return orjson.dumps(event, default=str).decode()
 
 
 def configure_logging(
@@ -19,7 +26,9 @@ def configure_logging(
     out = stream or sys.stderr
     use_console = fmt == "console" or (fmt == "auto" and out.isatty())
     renderer: Any = (
-        structlog.dev.ConsoleRenderer() if use_console else structlog.processors.JSONRenderer()
+        structlog.dev.ConsoleRenderer()
+        if use_console
+        else structlog.processors.JSONRenderer(serializer=_json)
     )
 
     def add_service(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:

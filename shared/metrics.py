@@ -12,12 +12,21 @@ MESSAGES_OUT = Counter(
 )
 HANDLER_SECONDS = Histogram(
     "vault_handler_seconds",
-    "Time to apply one event (inbox transaction included)",
+    "Time to apply one partition's batch of events (its inbox transaction included)",
     ["service", "topic"],
+)
+BATCH_SIZE = Histogram(
+    "vault_batch_events",
+    "Events applied in one transaction",
+    ["service", "topic"],
+    buckets=(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000),
 )
 OUTBOX_BACKLOG = Gauge("vault_outbox_backlog", "Outbox rows not yet published", ["service"])
 OUTBOX_OLDEST_SECONDS = Gauge(
     "vault_outbox_oldest_seconds", "Age of the oldest unpublished outbox row", ["service"]
+)
+OUTBOX_PARKED = Gauge(
+    "vault_outbox_parked", "Outbox rows Kafka refused for good, set aside for ops", ["service"]
 )
 DEAD_LETTERS = Counter(
     "vault_dead_letters_total",
@@ -31,6 +40,11 @@ RETRIES = Counter(
 )
 CONSUMER_LAG = Gauge(
     "vault_consumer_lag",
-    "Records behind the end of the partition",
+    "Records behind the end of the partition (measured apart from processing)",
+    ["service", "topic", "partition"],
+)
+CONSUMER_STALLED = Gauge(
+    "vault_consumer_stalled_seconds",
+    "How long a partition with records waiting has made no progress (0: moving or idle)",
     ["service", "topic", "partition"],
 )

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaProducer
 
 from shared.kafka import make_producer
+from shared.kafka_security import KafkaSecurity
 
-Headers = list[tuple[str, bytes]]
+# Kafka header values may be null.
+Headers = list[tuple[str, bytes | None]]
 
 
 @dataclass(frozen=True)
@@ -28,8 +30,16 @@ class Record:
 
 
 class Publisher:
-    def __init__(self, bootstrap_servers: str, *, client_id: str, timeout_s: float = 20.0) -> None:
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        *,
+        client_id: str,
+        timeout_s: float = 20.0,
+        security: KafkaSecurity | None = None,
+    ) -> None:
         self._bootstrap = bootstrap_servers
+        self._security = security
         self._client_id = client_id
         self._timeout_s = timeout_s
         self._producer: AIOKafkaProducer | None = None
@@ -37,9 +47,12 @@ class Publisher:
 
     async def _ensure(self) -> AIOKafkaProducer:
         if self._producer is None:
-            producer = make_producer(self._bootstrap, client_id=self._client_id)
+            producer = make_producer(
+                self._bootstrap, client_id=self._client_id, security=self._security
+            )
             try:
-                await asyncio.wait_for(producer.start(), self._timeout_s)
+                async with asyncio.timeout(self._timeout_s):
+                    await producer.start()
             except BaseException:
                 await self._discard(producer)
                 raise
@@ -53,22 +66,38 @@ class Publisher:
         async with self._lock:
             producer = await self._ensure()
             try:
-                futures = [
-                    await asyncio.wait_for(
-                        producer.send(r.topic, r.value, key=r.key, headers=r.headers),
-                        self._timeout_s,
-                    )
-                    for r in records
-                ]
-                await asyncio.wait_for(asyncio.gather(*futures), self._timeout_s)
+                futures = []
+                for r in records:
+                    async with asyncio.timeout(self._timeout_s):
+                        futures.append(
+                            await producer.send(r.topic, r.value, key=r.key, headers=r.headers)
+                        )
+                async with asyncio.timeout(self._timeout_s):
+                    await asyncio.gather(*futures)
             except BaseException:
                 self._producer = None
                 await self._discard(producer)
                 raise
 
+    async def publish_each(self, records: Sequence[Record]) -> list[BaseException | None]:
+        """Send each record on its own and say, per record, what failed (None: acknowledged).
+
+        The slow path after a batch failed: it tells a record Kafka will never take
+        (too large, not authorised) from the ones that were only caught up in it.
+        """
+        outcomes: list[BaseException | None] = []
+        for record in records:
+            try:
+                await self.publish([record])
+                outcomes.append(None)
+            except Exception as exc:
+                outcomes.append(exc)
+        return outcomes
+
     async def _discard(self, producer: AIOKafkaProducer) -> None:
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(producer.stop(), 5)
+            async with asyncio.timeout(5):
+                await producer.stop()
 
     async def close(self) -> None:
         async with self._lock:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import Field
 
-from shared.contracts.common import Contract, Identifier, Quantity, UnitPrice
+from shared import topics
+from shared.contracts.common import Contract, Event, Identifier, Quantity, UnitPrice
 
 # Intake fields are loose text on purpose: the sender is outside the program, and a
 # wrong value must come back as a published, readable reason, not vanish in a DLQ.
@@ -15,9 +18,39 @@ TEXT_MAX_LENGTH = 200
 Text = Annotated[str, Field(max_length=TEXT_MAX_LENGTH)]
 DemandKind = Literal["procurement", "replenishment"]
 
+# The id rules demand stores requests under; ids that break them may hold anything.
+WELL_FORMED_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
-class DemandSubmitted(Contract):
+
+def request_key(manufacturer_id: str, request_id: str) -> str:
+    """Partition key of a request and its answers, so that they reach the sender in order.
+
+    Ids that break the rules may hold anything, NUL included, or be too long for an
+    envelope key: they are hashed, which still keeps one request on one partition.
+    """
+    if WELL_FORMED_ID.fullmatch(manufacturer_id) and WELL_FORMED_ID.fullmatch(request_id):
+        return f"{manufacturer_id}:{request_id}"
+    text = f"{manufacturer_id}\n{request_id}"
+    return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class _RequestAnswer(Event):
+    """An answer to one (manufacturer, request id), on the outcomes topic."""
+
+    TOPIC = topics.DEMAND_OUTCOMES
+
+    manufacturer_id: str
+    request_id: str
+
+    def partition_key(self) -> str:
+        return request_key(self.manufacturer_id, self.request_id)
+
+
+class DemandSubmitted(Event):
     """``demand.submitted`` on ``vault.demand.intake``: a manufacturer asks for material."""
+
+    EVENT_TYPE = "demand.submitted"
+    TOPIC = topics.DEMAND_INTAKE
 
     manufacturer_id: Text
     request_id: Text = Field(description="the manufacturer's own id; resends reuse it")
@@ -28,12 +61,15 @@ class DemandSubmitted(Contract):
     max_unit_price: Text | None = Field(default=None, description="USD per unit, decimal text")
     kind: DemandKind = "procurement"
 
+    def partition_key(self) -> str:
+        return request_key(self.manufacturer_id, self.request_id)
 
-class DemandAccepted(Contract):
+
+class DemandAccepted(_RequestAnswer):
     """``demand.accepted``: the demand is valid and became procurement order ``order_id``."""
 
-    manufacturer_id: str
-    request_id: str
+    EVENT_TYPE = "demand.accepted"
+
     order_id: Identifier
     duplicate: bool = Field(default=False, description="true when this answers a resend")
 
@@ -44,25 +80,28 @@ class RejectionReason(Contract):
     field: str | None = Field(default=None, description="the demand field at fault, e.g. quantity")
 
 
-class DemandRejected(Contract):
+class DemandRejected(_RequestAnswer):
     """``demand.rejected``: nothing was procured; every reason is listed."""
 
-    manufacturer_id: str
-    request_id: str
+    EVENT_TYPE = "demand.rejected"
+
     reasons: list[RejectionReason]
 
 
-class DemandConflict(Contract):
+class DemandConflict(_RequestAnswer):
     """``demand.conflict``: a resend of a known request id with different content."""
 
-    manufacturer_id: str
-    request_id: str
+    EVENT_TYPE = "demand.conflict"
+
     order_id: Identifier
     message: str
 
 
-class ProcurementRequested(Contract):
+class ProcurementRequested(Event):
     """``procurement.requested`` on ``vault.procurement.requested``, keyed by order id."""
+
+    EVENT_TYPE = "procurement.requested"
+    TOPIC = topics.PROCUREMENT_REQUESTED
 
     order_id: Identifier
     manufacturer_id: str
@@ -73,3 +112,6 @@ class ProcurementRequested(Contract):
     deliver_by: date
     limit_price: UnitPrice | None = None
     kind: DemandKind = "procurement"
+
+    def partition_key(self) -> str:
+        return self.order_id

@@ -7,15 +7,32 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, Field
 
-from shared.contracts.common import Amount, Contract, Country, Identifier, Quantity, UnitPrice
+from shared import topics
+from shared.contracts.common import (
+    Amount,
+    Country,
+    Event,
+    Identifier,
+    Phase,
+    Quantity,
+    Tier,
+    UnitPrice,
+)
 
-Tier = Literal["domestic", "allied", "other"]
-Phase = Literal["initial_fill", "replenishment"]
 OrderStatus = Literal["routed", "partly_filled", "filled", "waiting", "expired", "cancelled"]
 
 
-class LegRouted(Contract):
-    """``leg.routed``: a leg of an order goes to one specialist trader."""
+class LegRouted(Event):
+    """``leg.routed``: a leg of an order goes to one specialist trader.
+
+    It states every term the gateway holds a fill to: quantity, limit price, deadline,
+    the offer's origin (offer legs) and the origins the leg's phase excludes. 1.1 adds
+    ``excluded_origins`` (empty when absent, as 1.0 events were).
+    """
+
+    EVENT_TYPE = "leg.routed"
+    TOPIC = topics.SOURCING_LEGS
+    VERSION = "1.1"
 
     leg_id: Identifier
     order_id: Identifier
@@ -32,24 +49,44 @@ class LegRouted(Contract):
     origin_country: Country | None = None
     warehouse_id: str | None = None
     tier_preference: list[Tier] = Field(default_factory=list)
+    excluded_origins: list[Country] = Field(
+        default_factory=list,
+        description="origins the leg's phase excludes under the policy it was routed under",
+    )
     phase: Phase
     policy_version: str
 
+    def partition_key(self) -> str:
+        return self.order_id
 
-class LegCancelled(Contract):
-    """``leg.cancelled``: the leg is withdrawn from its trader (e.g. order closed)."""
+
+class LegCancelRequested(Event):
+    """``leg.cancel_requested``: sourcing asks for an open leg back (its order closed).
+
+    The gateway owns the leg's closing: it cancels the leg if still open and says so
+    (``leg.closed``, reason ``cancelled``); a fill that won the race stands.
+    """
+
+    EVENT_TYPE = "leg.cancel_requested"
+    TOPIC = topics.SOURCING_LEGS
 
     leg_id: Identifier
     order_id: Identifier
     trader_id: Identifier
     reason: str
 
+    def partition_key(self) -> str:
+        return self.order_id
 
-class OrderStatusChanged(Contract):
+
+class OrderStatusChanged(Event):
     """``order.status_changed``: an order's state, what is open, and why.
 
     ``quantity - filled - open`` is with traders on open legs (unless expired).
     """
+
+    EVENT_TYPE = "order.status_changed"
+    TOPIC = topics.SOURCING_ORDERS
 
     order_id: Identifier
     manufacturer_id: str
@@ -67,9 +104,15 @@ class OrderStatusChanged(Contract):
         "offers considered and the cheaper ones not taken with why",
     )
 
+    def partition_key(self) -> str:
+        return self.order_id
 
-class PhaseSet(Contract):
+
+class PhaseSet(Event):
     """``program.phase_set``: a mineral enters initial fill or replenishment."""
+
+    EVENT_TYPE = "program.phase_set"
+    TOPIC = topics.PROGRAM_PHASES
 
     mineral: str
     phase: Phase
@@ -77,9 +120,15 @@ class PhaseSet(Contract):
     reason: str = ""
     effective_at: datetime | None = None
 
+    def partition_key(self) -> str:
+        return self.mineral
 
-class TraderRegistered(Contract):
+
+class TraderRegistered(Event):
     """``program.trader_registered``: a trading house, its markets, rank and limits (data, not code)."""
+
+    EVENT_TYPE = "program.trader_registered"
+    TOPIC = topics.PROGRAM_TRADERS
 
     trader_id: Identifier
     name: str
@@ -89,13 +138,19 @@ class TraderRegistered(Contract):
     exposure_limit_usd: Amount
     active: bool = True
 
+    def partition_key(self) -> str:
+        return self.trader_id
 
-class FillRecorded(Contract):
-    """``order.fill_recorded``: sourcing accepted a trader's fill against the order.
+
+class FillRecorded(Event):
+    """``order.fill_recorded``: sourcing learnt a fill the gateway confirmed, for the order.
 
     Carries what only sourcing knows (tier, phase and policy the material was
     bought under, and the manufacturer who funded it), so inventory can book the lot.
     """
+
+    EVENT_TYPE = "order.fill_recorded"
+    TOPIC = topics.SOURCING_ORDERS
 
     fill_id: Identifier
     leg_id: Identifier
@@ -112,3 +167,6 @@ class FillRecorded(Contract):
     filled_at: AwareDatetime
     phase: Phase
     policy_version: str
+
+    def partition_key(self) -> str:
+        return self.order_id
