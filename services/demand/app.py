@@ -1,67 +1,40 @@
-"""Wiring: the Kafka intake subscriber, the service around it, and its HTTP API."""
+"""Wiring only: demand's service (the intake consumer) and its HTTP API."""
 
 from __future__ import annotations
 
-from faststream.kafka import KafkaRouter
+from fastapi import FastAPI
 
-from services.demand.api import create_api, utc_today
-from services.demand.handlers import submit_demand
-from services.demand.reading import read_submission
-from shared import topics
-from shared.codec import PoisonMessage
-from shared.consumer import Tx, subscription
-from shared.contracts.demand import (
-    DemandAccepted,
-    DemandConflict,
-    DemandRejected,
-    ProcurementRequested,
-)
-from shared.envelope import RawEnvelope
+from services.demand import consumers
+from services.demand.api import demands
+from services.demand.context import Demand
+from services.demand.settings import MAX_BODY_BYTES, NAME, demand_settings
+from shared.contracts import DemandAccepted, DemandConflict, DemandRejected, ProcurementRequested
+from shared.http.app import create_api as create_http_api
 from shared.service import Service
 from shared.settings import ServiceSettings
 
-__all__ = ["SERVICE", "create_api", "create_service"]
-
-SERVICE = "demand"
-
-
-def intake_router() -> KafkaRouter:
-    router = KafkaRouter()
-
-    @router.subscriber(
-        topics.DEMAND_INTAKE,
-        **subscription(SERVICE),
-        title=f"{topics.DEMAND_INTAKE}:DemandSubmitted",
-        description=(
-            "demand.submitted from manufacturers' systems (untrusted) and inventory's"
-            " replenishment. The payload is read leniently so that every wrong value is"
-            " answered with a demand.rejected naming it; only a payload without readable"
-            " manufacturer_id and request_id (nobody to answer) is dead-lettered."
-        ),
-    )
-    async def on_demand_submitted(event: RawEnvelope, conn: Tx) -> None:
-        if event.type != "demand.submitted":
-            raise PoisonMessage("unexpected_event_type", f"{event.type} on {topics.DEMAND_INTAKE}")
-        submission = read_submission(event.payload)
-        if submission.key is None:
-            missing = "; ".join(reason.message for reason in submission.unreadable.values())
-            raise PoisonMessage("demand_unaddressable", missing)
-        await submit_demand(conn, submission, "kafka", utc_today())
-
-    return router
+__all__ = ["create_api", "create_service"]
 
 
 def create_service(settings: ServiceSettings | None = None) -> Service:
-    return Service(
-        SERVICE,
-        routers=[intake_router()],
-        topics=[topics.DEMAND_INTAKE, topics.DEMAND_OUTCOMES, topics.PROCUREMENT_REQUESTED],
+    # Reads the manufacturers' intake and inventory's replenishments (consumers.py).
+    config = demand_settings(settings)
+    service = Service(
+        NAME,
+        emits=[DemandAccepted, DemandRejected, DemandConflict, ProcurementRequested],
         migrations=["services.demand"],
-        settings=settings,
-        emits=[
-            (topics.DEMAND_OUTCOMES, DemandAccepted),
-            (topics.DEMAND_OUTCOMES, DemandRejected),
-            (topics.DEMAND_OUTCOMES, DemandConflict),
-            (topics.PROCUREMENT_REQUESTED, ProcurementRequested),
-        ],
+        settings=config,
+    )
+    service.context = Demand(service)
+    service.subscribe(consumers.subscriptions(service.context, config.intakes()))
+    return service
+
+
+def create_api(service: Service) -> FastAPI:
+    return create_http_api(
+        title="Vault demand",
+        description="Manufacturers submit demand for critical minerals and read back the answer.",
+        context=service.context,
+        routers=[demands.router],
+        max_body_bytes=MAX_BODY_BYTES,
     )

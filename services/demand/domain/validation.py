@@ -1,4 +1,4 @@
-"""Demand intake rules: validate a manufacturer's demand, recognise a resend.
+"""Validating a manufacturer's demand against the catalogue: every reason at once.
 
 Pure functions over plain values: no I/O, no clock (``today`` is passed in), no
 framework. The adapters parse untrusted JSON into ``DemandInput`` (naming the
@@ -9,125 +9,35 @@ rejection lists all of its reasons at once, each naming its field.
 from __future__ import annotations
 
 import difflib
-import hashlib
-import json
-import re
-import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 from types import MappingProxyType
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
+from services.demand.domain.values import (
+    ID_MAX_LENGTH,
+    ID_PATTERN,
+    MAX_LEAD_TIME_YEARS,
+    MAX_UNIT_PRICE_USD,
+    PRICE_DECIMAL_PLACES,
+    QUANTITY_DECIMAL_PLACES,
+    AcceptedDemand,
+    DemandField,
+    DemandInput,
+    Reason,
+    RejectedDemand,
+    RejectionCode,
+    as_date,
+    demand_fingerprint,
+    normalise_mineral_id,
+)
 from shared.catalogue import Catalogue, Mineral, Unit
-
-ID_MAX_LENGTH = 64
-_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]+")
-QUANTITY_DECIMAL_PLACES = 3  # a gram in kg, a kilogram in t
-PRICE_DECIMAL_PLACES = 4
-# Ten times the dearest price per kg any listed mineral has traded at (rhodium,
-# about US$0.95M/kg in 2021), and far above any bulk material per tonne.
-MAX_UNIT_PRICE_USD = Decimal("10000000")
-MAX_LEAD_TIME_YEARS = 5
-# Fixed for ever: order ids derived from it are stored and published.
-_ORDER_NAMESPACE = uuid.UUID("8b0ad81a-7a1e-417a-be21-61af1700e28c")
+from shared.contracts.demand import DemandKind
 
 _UNIT_NAMES = {Unit.TONNE: "tonnes", Unit.KILOGRAM: "kilograms"}
 _ECHO_LIMIT = 40  # characters of a bad value quoted back in a message
 _SUGGEST_LIMIT = 64  # longer input is not worth a fuzzy search
-
-
-class RejectionCode(StrEnum):
-    MANUFACTURER_ID_EMPTY = "manufacturer_id_empty"
-    MANUFACTURER_ID_TOO_LONG = "manufacturer_id_too_long"
-    MANUFACTURER_ID_MALFORMED = "manufacturer_id_malformed"
-    REQUEST_ID_EMPTY = "request_id_empty"
-    REQUEST_ID_TOO_LONG = "request_id_too_long"
-    REQUEST_ID_MALFORMED = "request_id_malformed"
-    UNKNOWN_MINERAL = "unknown_mineral"
-    UNKNOWN_UNIT = "unknown_unit"
-    WRONG_UNIT = "wrong_unit"
-    QUANTITY_NOT_A_NUMBER = "quantity_not_a_number"
-    QUANTITY_NOT_POSITIVE = "quantity_not_positive"
-    QUANTITY_TOO_LARGE = "quantity_too_large"
-    QUANTITY_TOO_PRECISE = "quantity_too_precise"
-    DELIVER_BY_NOT_IN_FUTURE = "deliver_by_not_in_future"
-    DELIVER_BY_TOO_FAR = "deliver_by_too_far"
-    MAX_UNIT_PRICE_NOT_A_NUMBER = "max_unit_price_not_a_number"
-    MAX_UNIT_PRICE_NOT_POSITIVE = "max_unit_price_not_positive"
-    MAX_UNIT_PRICE_TOO_LARGE = "max_unit_price_too_large"
-    MAX_UNIT_PRICE_TOO_PRECISE = "max_unit_price_too_precise"
-    # Reading the sender's text failed before any rule could be checked.
-    MISSING = "missing"
-    NOT_TEXT = "not_text"
-    TOO_LONG = "too_long"
-    DELIVER_BY_NOT_A_DATE = "deliver_by_not_a_date"
-    UNKNOWN_KIND = "unknown_kind"
-
-
-DemandField = Literal[
-    "manufacturer_id",
-    "request_id",
-    "mineral",
-    "quantity",
-    "unit",
-    "deliver_by",
-    "max_unit_price",
-    "kind",
-]
-
-
-class Reason(NamedTuple):
-    code: RejectionCode
-    message: str
-    field: DemandField  # which part of the demand is wrong, for the sender's system
-
-
-class DemandKey(NamedTuple):
-    manufacturer_id: str
-    request_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class DemandInput:
-    """A demand as a manufacturer sent it; any field may be wrong."""
-
-    manufacturer_id: str
-    request_id: str
-    mineral: str
-    quantity: Decimal
-    unit: str
-    deliver_by: date
-    max_unit_price: Decimal | None = None  # USD per unit
-
-    @property
-    def key(self) -> DemandKey:
-        return DemandKey(self.manufacturer_id, self.request_id)
-
-
-@dataclass(frozen=True, slots=True)
-class AcceptedDemand:
-    manufacturer_id: str
-    request_id: str
-    mineral: str  # catalogue id
-    market: str
-    quantity: Decimal
-    unit: Unit
-    deliver_by: date
-    max_unit_price: Decimal | None
-    fingerprint: str
-
-
-@dataclass(frozen=True, slots=True)
-class RejectedDemand:
-    manufacturer_id: str
-    request_id: str
-    reasons: tuple[Reason, ...]  # never empty
-
-
-ResendKind = Literal["new", "duplicate", "conflict"]
 
 
 def validate_demand(
@@ -135,6 +45,8 @@ def validate_demand(
     catalogue: Catalogue,
     today: date,
     unreadable: Mapping[DemandField, Reason] = MappingProxyType({}),
+    *,
+    kind: DemandKind = "procurement",
 ) -> AcceptedDemand | RejectedDemand:
     """Accept a demand into its mineral's market, or reject it with every reason that applies.
 
@@ -155,9 +67,9 @@ def validate_demand(
         "mineral": lambda: _mineral_reasons(demand.mineral, catalogue, mineral),
         "unit": lambda: _unit_reasons(demand.unit, unit, mineral),
         "quantity": lambda: _quantity_reasons(demand.quantity, mineral),
-        "deliver_by": lambda: _deliver_by_reasons(_as_date(demand.deliver_by), today),
+        "deliver_by": lambda: _deliver_by_reasons(as_date(demand.deliver_by), today),
         "max_unit_price": lambda: _price_reasons(demand.max_unit_price, mineral),
-        "kind": list,  # the adapter reads the kind; a bad one can only be unreadable
+        "kind": lambda: _kind_reasons(kind),
     }
     reasons = [
         reason
@@ -173,59 +85,10 @@ def validate_demand(
         market=mineral.market,
         quantity=demand.quantity,
         unit=unit,
-        deliver_by=_as_date(demand.deliver_by),
+        deliver_by=as_date(demand.deliver_by),
         max_unit_price=demand.max_unit_price,
         fingerprint=demand_fingerprint(demand),
     )
-
-
-def is_well_formed_id(text: str) -> bool:
-    """A manufacturer or request id the rules accept: safe to store and to look up."""
-    return 0 < len(text) <= ID_MAX_LENGTH and _ID_PATTERN.fullmatch(text) is not None
-
-
-def order_id_for(key: DemandKey) -> str:
-    """The procurement order a demand becomes: one key, one order id, on any replica, forever.
-
-    A newline cannot occur in a well-formed id, so ("a:b", "c") and ("a", "b:c")
-    name different orders.
-    """
-    return "ord-" + uuid.uuid5(_ORDER_NAMESPACE, "\n".join(key)).hex
-
-
-def normalise_mineral_id(text: str) -> str:
-    """'Metallurgical Coal', ' metallurgical-coal ' -> 'metallurgical_coal'."""
-    return "_".join(text.casefold().replace("-", " ").split())
-
-
-def demand_fingerprint(demand: DemandInput) -> str:
-    """A stable hash of what was asked for (not who asked: that is the key).
-
-    Equal demands hash equal however they were written: 10 and 10.00, 'Cobalt'
-    and 'cobalt', ' t' and 't'. Stored fingerprints depend on this canonical
-    form; changing it turns every later resend into a conflict.
-    """
-    price = demand.max_unit_price
-    canonical = [
-        normalise_mineral_id(demand.mineral),
-        _canonical_decimal(demand.quantity),
-        demand.unit.strip().casefold(),
-        _as_date(demand.deliver_by).isoformat(),
-        None if price is None else _canonical_decimal(price),
-    ]
-    text = json.dumps(canonical, ensure_ascii=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("ascii")).hexdigest()
-
-
-def classify_resend(existing_fingerprint: str | None, new_fingerprint: str) -> ResendKind:
-    """Compare a demand with what is stored under the same key.
-
-    "new": nothing stored yet; "duplicate": the same content again (answer as
-    before, emit nothing); "conflict": the key was reused for different content.
-    """
-    if existing_fingerprint is None:
-        return "new"
-    return "duplicate" if existing_fingerprint == new_fingerprint else "conflict"
 
 
 class _IdCodes(NamedTuple):
@@ -278,8 +141,8 @@ def _id_reasons(field: DemandField, value: str, codes: _IdCodes) -> list[Reason]
                 field,
             )
         )
-    if not _ID_PATTERN.fullmatch(value):
-        bad = sorted({char for char in value if not _ID_PATTERN.fullmatch(char)})
+    if not ID_PATTERN.fullmatch(value):
+        bad = sorted({char for char in value if not ID_PATTERN.fullmatch(char)})
         shown = ", ".join(repr(char) for char in bad[:5]) + (", ..." if len(bad) > 5 else "")
         reasons.append(
             Reason(
@@ -289,6 +152,19 @@ def _id_reasons(field: DemandField, value: str, codes: _IdCodes) -> list[Reason]
             )
         )
     return reasons
+
+
+def _kind_reasons(kind: DemandKind) -> list[Reason]:
+    """Manufacturers send procurement. A replenishment (bought back domestic first, up to the
+    premium cap) is raised by inventory when material is released, on a topic only
+    inventory may write: it is never taken from the manufacturers' intake."""
+    if kind == "replenishment":
+        message = (
+            "kind 'replenishment' is raised by the program when material is released, never "
+            "sent by a manufacturer; send kind 'procurement' (or leave it out)"
+        )
+        return [Reason(RejectionCode.KIND_NOT_ACCEPTED, message, "kind")]
+    return []
 
 
 def _mineral_reasons(text: str, catalogue: Catalogue, mineral: Mineral | None) -> list[Reason]:
@@ -403,23 +279,6 @@ def _decimal_places(value: Decimal) -> int:
     if trailing_zeros == len(digits):  # zero
         return 0
     return max(0, -(exponent + trailing_zeros))
-
-
-def _canonical_decimal(value: Decimal) -> str:
-    """Exact and representation-free: 10, 10.00 and 1E+1 all give '1E1'."""
-    sign, digits, exponent = value.as_tuple()
-    if not isinstance(exponent, int):
-        return str(value)
-    significant = "".join(map(str, digits)).rstrip("0")
-    if not significant:
-        return "0"
-    exponent += len(digits) - len(significant)
-    return f"{'-' if sign else ''}{significant}E{exponent}"
-
-
-def _as_date(value: date) -> date:
-    # A datetime is a date to the type checker but does not compare with one.
-    return value.date() if isinstance(value, datetime) else value
 
 
 def _add_years(day: date, years: int) -> date:

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeVar, get_args
 
-from services.demand.domain import (
+from services.demand.domain.values import (
     DemandField,
     DemandInput,
     DemandKey,
@@ -98,9 +98,16 @@ def _text(payload: Mapping[str, object], field: DemandField) -> str | Reason:
 def _as_text(value: object, field: DemandField) -> str | Reason:
     if not isinstance(value, str):
         message = f"{field} must be text (a JSON string), got {_json_kind(value)}"
-        if isinstance(value, int | float) and not isinstance(value, bool):
+        if _is_number(value):
             message += "; numbers travel as text, e.g. '120.5', so that no digit is lost"
         return Reason(Code.NOT_TEXT, message, field)
+    if not _is_unicode(value):
+        # Never stored, logged or echoed: it cannot be written as UTF-8.
+        message = (
+            f"{field} holds a lone surrogate escape (\\ud800 to \\udfff), which is no "
+            "character; send Unicode text"
+        )
+        return Reason(Code.NOT_UNICODE, message, field)
     if len(value) > TEXT_MAX_LENGTH:
         message = f"{field} is {len(value)} characters long; at most {TEXT_MAX_LENGTH} are read"
         return Reason(Code.TOO_LONG, message, field)
@@ -161,10 +168,23 @@ def _kind(payload: Mapping[str, object]) -> DemandKind | Reason:
     return Reason(Code.UNKNOWN_KIND, message, "kind")
 
 
+def _is_number(value: object) -> bool:
+    # Integers too long for pydantic's parser arrive as Decimal (``shared.codec.tolerant_json``).
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _json_kind(value: object) -> str:
     if isinstance(value, bool):
         return "a boolean"
-    if isinstance(value, int | float):
+    if _is_number(value):
         return "a number"
     if isinstance(value, list):
         return "an array"
@@ -176,3 +196,9 @@ def _json_kind(value: object) -> str:
 def _quoted(text: str) -> str:
     # repr() escapes control characters, so a hostile value cannot forge log lines.
     return repr(text if len(text) <= _ECHO_LIMIT else text[:_ECHO_LIMIT] + "...")
+
+
+def sender_may_submit(sender: str | None, manufacturer_id: str) -> bool:
+    """Whether a demand naming ``manufacturer_id`` may be taken from ``sender``'s own intake
+    (None: the shared intake of plaintext local development, which attests nobody)."""
+    return sender is None or sender == manufacturer_id

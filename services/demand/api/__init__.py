@@ -1,0 +1,1 @@
+"""Demand's HTTP API: one module of routes per resource, their schemas beside them."""

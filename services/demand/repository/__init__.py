@@ -1,0 +1,1 @@
+"""Demand's write-side SQL: one module per table."""
