@@ -1,12 +1,7 @@
-"""``python -m services.sourcing``: the sourcing service with its read API."""
+"""``python -m services.sourcing``: consumers, the sweep, the read API, health and metrics."""
 
 from services.sourcing.app import create_api, create_service
 
-
-def main() -> None:
+if __name__ == "__main__":
     service = create_service()
     service.run(create_api(service))
-
-
-if __name__ == "__main__":
-    main()

@@ -1,140 +1,102 @@
-"""Sourcing's subscribers: one per input topic, thin, each handing the event to its use case.
+"""What sourcing reacts to: per topic, the event types it reads and the use case of each;
+and the clock, which sweeps orders past delivery and phase changes coming into force.
 
-Topics that carry several event types are read as raw envelopes and dispatched on
-``type``; a type this version does not know is logged and skipped, so producers
-can add event types before sourcing learns them.
+Requests and a leg's facts (fills, closings) arrive in volume and are applied a batch
+at a time (``on_batch``); offers and the program's data are rare and applied one by
+one (``on``). A leg's fills and closing come from its owner, the gateway, on one
+ordered stream: sourcing learns them, never refuses them.
 """
 
 from __future__ import annotations
 
-import structlog
-from faststream.kafka import KafkaRouter
+from functools import partial
 
-from services.sourcing.handlers import declines, fills, offers, procurement, program
-from services.sourcing.handlers.deps import Sourcing
+import structlog
+
+from services.sourcing.context import Sourcing
+from services.sourcing.handlers import (
+    book_offers,
+    close_legs,
+    expire_overdue,
+    place_requests,
+    record_fills,
+    refresh_gauges,
+    register_trader,
+    retry_phases,
+    set_ceiling,
+    set_phase,
+)
 from shared import topics
-from shared.codec import parse_payload
-from shared.consumer import Tx, subscription
+from shared.consumer import Subscription, on, on_batch
 from shared.contracts import (
+    AnnualCeilingSet,
     FillConfirmed,
-    FillRecorded,
-    LegCancelled,
-    LegDeclined,
-    LegRouted,
+    LegClosed,
     OfferPublished,
     OfferWithdrawn,
-    OrderStatusChanged,
     PhaseSet,
     ProcurementRequested,
     TraderRegistered,
 )
-from shared.envelope import Envelope, RawEnvelope
-
-SERVICE = "sourcing"
-INPUT_TOPICS = (
-    topics.PROCUREMENT_REQUESTED,
-    topics.TRADER_OFFERS,
-    topics.TRADER_FILLS,
-    topics.TRADER_DECLINES,
-    topics.PROGRAM_PHASES,
-    topics.PROGRAM_TRADERS,
-)
-OUTPUT_TOPICS = (topics.SOURCING_LEGS, topics.SOURCING_ORDERS)
+from shared.service import Service, every
 
 log = structlog.get_logger(__name__)
 
 
-def build_router(sourcing: Sourcing) -> KafkaRouter:
-    router = KafkaRouter()
-    subscribe = subscription(SERVICE)
-    _declare_publishers(router)
-
-    @router.subscriber(
-        topics.PROCUREMENT_REQUESTED,
-        title="sourcing:procurement.requested",
-        description="a procurement request becomes an order, placed on legs as supply allows",
-        **subscribe,
-    )
-    async def on_procurement_requested(event: Envelope[ProcurementRequested], conn: Tx) -> None:
-        await procurement.requested(conn, event, sourcing)
-
-    @router.subscriber(
-        topics.TRADER_FILLS,
-        title="sourcing:fill.confirmed",
-        description="a fill is recorded once against its leg, never beyond it",
-        **subscribe,
-    )
-    async def on_fill_confirmed(event: Envelope[FillConfirmed], conn: Tx) -> None:
-        await fills.confirmed(conn, event, sourcing)
-
-    @router.subscriber(
-        topics.TRADER_DECLINES,
-        title="sourcing:leg.declined",
-        description="a declined leg's remainder cascades down the waterfall",
-        **subscribe,
-    )
-    async def on_leg_declined(event: Envelope[LegDeclined], conn: Tx) -> None:
-        await declines.declined(conn, event, sourcing)
-
-    @router.subscriber(
-        topics.TRADER_OFFERS,
-        title="sourcing:vault.trader.offers",
-        description="offer.published (and revisions) and offer.withdrawn keep the supply book; "
-        "new supply is offered to waiting orders",
-        **subscribe,
-    )
-    async def on_trader_offer(event: RawEnvelope, conn: Tx) -> None:
-        if event.type == "offer.published":
-            await offers.published(conn, parse_payload(event, OfferPublished), sourcing)
-        elif event.type == "offer.withdrawn":
-            await offers.withdrawn(conn, parse_payload(event, OfferWithdrawn), sourcing)
-        else:
-            _not_handled()
-
-    @router.subscriber(
-        topics.PROGRAM_PHASES,
-        title="sourcing:vault.program.phases",
-        description="program.phase_set: a mineral's phase from its effective time",
-        **subscribe,
-    )
-    async def on_program_phase(event: RawEnvelope, conn: Tx) -> None:
-        if event.type == "program.phase_set":
-            await program.phase_set(conn, parse_payload(event, PhaseSet), sourcing)
-        else:
-            _not_handled()
-
-    @router.subscriber(
-        topics.PROGRAM_TRADERS,
-        title="sourcing:vault.program.traders",
-        description="program.trader_registered: the roster of specialists per market",
-        **subscribe,
-    )
-    async def on_program_trader(event: RawEnvelope, conn: Tx) -> None:
-        if event.type == "program.trader_registered":
-            await program.trader_registered(conn, parse_payload(event, TraderRegistered), sourcing)
-        else:
-            _not_handled()
-
-    return router
+def subscriptions(ctx: Sourcing) -> list[Subscription]:
+    return [
+        Subscription(
+            topics.PROCUREMENT_REQUESTED,
+            [on_batch(ProcurementRequested, partial(place_requests.requested, ctx=ctx))],
+            description="a procurement request becomes an order, placed on legs as supply allows",
+        ),
+        Subscription(
+            topics.TRADER_LEGS,
+            [
+                on_batch(FillConfirmed, partial(record_fills.confirmed, ctx=ctx)),
+                on_batch(LegClosed, partial(close_legs.closed, ctx=ctx)),
+            ],
+            description="the gateway's facts of each leg, in the order it decided them:"
+            " fill.confirmed is learnt once against its leg and passed on to inventory"
+            " (never refused); leg.closed ends the leg and what it left undone cascades"
+            " down the waterfall (declined, expired) or waits (cancelled, past delivery)",
+        ),
+        Subscription(
+            topics.TRADER_OFFERS,
+            [
+                on(OfferPublished, partial(book_offers.published, ctx=ctx)),
+                on(OfferWithdrawn, partial(book_offers.withdrawn, ctx=ctx)),
+            ],
+            description="offer.published (and revisions) and offer.withdrawn keep the supply "
+            "book; new supply is offered to waiting orders",
+        ),
+        Subscription(
+            topics.PROGRAM_PHASES,
+            [on(PhaseSet, partial(set_phase.phase_set, ctx=ctx))],
+            description="program.phase_set: a mineral's phase from its effective time",
+        ),
+        Subscription(
+            topics.PROGRAM_TRADERS,
+            [on(TraderRegistered, partial(register_trader.trader_registered, ctx=ctx))],
+            description="program.trader_registered: the roster of specialists per market",
+        ),
+        Subscription(
+            topics.TREASURY_CEILINGS,
+            [on(AnnualCeilingSet, partial(set_ceiling.ceiling_set, ctx=ctx))],
+            description="treasury.annual_ceiling_set: the most spent + committed on a mineral"
+            " in a year; nothing is routed past it, and a raised one retries the waiting orders"
+            " (treasury.funding_source_set is not read)",
+        ),
+    ]
 
 
-def _declare_publishers(router: KafkaRouter) -> None:
-    """For the AsyncAPI document only: the outbox relay does the publishing, keyed by order id."""
-    router.publisher(
-        topics.SOURCING_LEGS,
-        title="sourcing:vault.sourcing.legs",
-        description="leg.routed (a leg to one specialist: an offer to take, or a mandate) "
-        "and leg.cancelled (withdrawn from its trader: expired, or declined in part)",
-        schema=Envelope[LegRouted] | Envelope[LegCancelled],
-    )
-    router.publisher(
-        topics.SOURCING_ORDERS,
-        title="sourcing:vault.sourcing.orders",
-        description="order.status_changed (routed, partly_filled, filled, waiting with why, "
-        "expired) and order.fill_recorded (the fill with tier, phase and policy, for inventory)",
-        schema=Envelope[OrderStatusChanged] | Envelope[FillRecorded],
-    )
+async def _sweep_once(service: Service) -> None:
+    """Orders past delivery, phases come into force, then the gauges."""
+    ctx: Sourcing = service.context
+    await expire_overdue.sweep(ctx)
+    await retry_phases.retry_due(ctx)
+    await refresh_gauges.refresh(ctx)
 
 
-def _not_handled() -> None:
-    log.warning("event_type_not_handled")
+# Every ``VAULT_LEG_SWEEP_S``: the sweep runs in every replica (its locks make it safe).
+sweep = every(lambda service: float(service.context.sweep_every_s), _sweep_once, "leg_sweep")

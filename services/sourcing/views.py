@@ -1,9 +1,9 @@
-"""The read model: orders as requesters and ops read them back, straight from SQL."""
+"""The read side: orders as requesters and ops read them back, and the counts ops watch."""
 
 from __future__ import annotations
 
-import base64
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg
 
 from shared.db import Connection
+from shared.reconciliation import SourcingLeg, SourcingOrder, reads
 
 _SUMMARY = """
     SELECT o.order_id, o.manufacturer_id, o.request_id, o.kind, o.mineral, o.market, o.unit,
@@ -20,16 +21,6 @@ _SUMMARY = """
             WHERE l.order_id = o.order_id AND l.status = 'open') AS on_legs
     FROM orders o
 """
-
-
-class BadCursor(ValueError):
-    pass
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    rows: list[dict[str, Any]]
-    next_cursor: str | None
 
 
 async def order(conn: Connection | asyncpg.Pool, order_id: str) -> dict[str, Any] | None:
@@ -67,10 +58,10 @@ async def orders(
     *,
     manufacturer_id: str | None,
     status: str | None,
+    after: tuple[datetime, str] | None,
     limit: int,
-    cursor: str | None,
-) -> Page:
-    """Orders newest first, filtered; `cursor` continues where the previous page stopped."""
+) -> list[dict[str, Any]]:
+    """Orders newest first, filtered, from after (created_at, order_id) `after`."""
     where: list[str] = ["TRUE"]
     args: list[object] = []
     if manufacturer_id is not None:
@@ -79,23 +70,16 @@ async def orders(
     if status is not None:
         args.append(status)
         where.append(f"o.status = ${len(args)}")
-    if cursor is not None:
-        created_at, order_id = _decode(cursor)
-        args += [created_at, order_id]
+    if after is not None:
+        args += list(after)
         where.append(f"(o.created_at, o.order_id) < (${len(args) - 1}, ${len(args)})")
-    args.append(limit + 1)
+    args.append(limit)
     rows = await conn.fetch(
         f"{_SUMMARY} WHERE {' AND '.join(where)} "
         f"ORDER BY o.created_at DESC, o.order_id DESC LIMIT ${len(args)}",
         *args,
     )
-    page = [_summary(r) for r in rows[:limit]]
-    more = len(rows) > limit
-    last = page[-1] if page else None
-    return Page(
-        rows=page,
-        next_cursor=_encode(last["created_at"], last["order_id"]) if more and last else None,
-    )
+    return [_summary(r) for r in rows]
 
 
 def _summary(row: asyncpg.Record) -> dict[str, Any]:
@@ -106,14 +90,87 @@ def _summary(row: asyncpg.Record) -> dict[str, Any]:
     return summary
 
 
-def _encode(created_at: datetime, order_id: str) -> str:
-    raw = json.dumps([created_at.isoformat(), order_id]).encode()
-    return base64.urlsafe_b64encode(raw).decode()
+@dataclass(frozen=True, slots=True)
+class Counts:
+    orders_by_status: Mapping[str, int]
+    waiting_by_mineral: Mapping[str, int]
+    """Orders not expired with quantity no leg covers yet."""
+    open_legs_by_kind: Mapping[str, int]
 
 
-def _decode(cursor: str) -> tuple[datetime, str]:
-    try:
-        created_at, order_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return datetime.fromisoformat(created_at), str(order_id)
-    except (ValueError, TypeError) as exc:
-        raise BadCursor("cursor is not one this API returned") from exc
+async def counts(conn: Connection | asyncpg.Pool) -> Counts:
+    """What ops watch, in one round trip."""
+    rows = await conn.fetch(
+        """
+        SELECT 'status' AS what, status AS label, count(*) AS n FROM orders GROUP BY status
+        UNION ALL
+        SELECT 'waiting', mineral, count(*) FROM orders
+        WHERE status <> 'expired' AND open_quantity > 0 GROUP BY mineral
+        UNION ALL
+        SELECT 'legs', kind, count(*) FROM legs WHERE status = 'open' GROUP BY kind
+        """
+    )
+    found: dict[str, dict[str, int]] = {"status": {}, "waiting": {}, "legs": {}}
+    for row in rows:
+        found[row["what"]][row["label"]] = row["n"]
+    return Counts(
+        orders_by_status=found["status"],
+        waiting_by_mineral=found["waiting"],
+        open_legs_by_kind=found["legs"],
+    )
+
+
+async def legs_for_reconciliation(
+    db: Connection | asyncpg.Pool, *, after: str | None, limit: int
+) -> list[SourcingLeg]:
+    """Every leg as sourcing learnt it, with its fills, by leg id, after ``after``."""
+    rows = await reads.legs_with_fills(db, filled_column="filled", after=after, limit=limit)
+    return [SourcingLeg(**row) for row in rows]
+
+
+async def orders_for_reconciliation(
+    db: Connection | asyncpg.Pool, *, after: str | None, limit: int
+) -> list[SourcingOrder]:
+    """Every order: what was ordered, placed (open legs whole, closed legs' fills), filled."""
+    rows = await db.fetch(
+        "SELECT o.order_id, o.quantity, o.filled, o.status, "
+        "coalesce(sum(CASE WHEN l.status = 'open' THEN l.quantity ELSE l.filled END), 0) "
+        "AS placed FROM orders o LEFT JOIN legs l ON l.order_id = o.order_id "
+        "WHERE ($1::text IS NULL OR o.order_id > $1) "
+        "GROUP BY o.order_id ORDER BY o.order_id LIMIT $2",
+        after,
+        limit,
+    )
+    return [
+        SourcingOrder(
+            order_id=row["order_id"],
+            ordered=row["quantity"],
+            placed=row["placed"],
+            filled=row["filled"],
+            status=row["status"],
+        )
+        for row in rows
+    ]
+
+
+async def anomalies(db: Connection | asyncpg.Pool, *, limit: int) -> list[dict[str, Any]]:
+    """What sourcing could not apply as the gateway said it, newest first."""
+    rows = await db.fetch(
+        "SELECT id, kind, order_id, leg_id, fill_id, detail, recorded_at FROM anomalies "
+        "ORDER BY id DESC LIMIT $1",
+        limit,
+    )
+    return [dict(row) for row in rows]
+
+
+async def approvals(conn: Connection | asyncpg.Pool, order_id: str) -> list[dict[str, Any]]:
+    """Every policy exception approved for the order, standing or withdrawn, oldest first."""
+    rows = await conn.fetch(
+        """
+        SELECT kind, subject, reason, approved_by, approved_at,
+               withdrawn_by, withdrawn_at, withdrawn_reason
+        FROM policy_exceptions WHERE order_id = $1 ORDER BY approved_at, kind, subject
+        """,
+        order_id,
+    )
+    return [dict(row) for row in rows]

@@ -9,6 +9,12 @@ from decimal import Decimal
 from services.sourcing.domain import explain, reasons
 from services.sourcing.domain.eligibility import NO_EXCLUSIONS, Exclusions, screen
 from services.sourcing.domain.errors import InvalidValue
+from services.sourcing.domain.exceptions import (
+    Approval,
+    allowed_origins,
+    preferred_traders,
+    waives_premium_cap,
+)
 from services.sourcing.domain.legs import MandateLeg, OfferLeg, leg_id
 from services.sourcing.domain.policy import TierPolicy
 from services.sourcing.domain.procurement import ProcurementRequest
@@ -16,8 +22,9 @@ from services.sourcing.domain.record import Decision, OpenRemainder
 from services.sourcing.domain.routing import route_mandates
 from services.sourcing.domain.supply import SupplyBook
 from services.sourcing.domain.traders import TraderRoster
-from services.sourcing.domain.values import Phase, require_aware, require_decimal
+from services.sourcing.domain.values import require_decimal
 from services.sourcing.domain.waterfall import Ranking, rank
+from shared.contracts import Phase, require_aware
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -29,6 +36,8 @@ class SourcingContext:
     book: SupplyBook
     roster: TraderRoster
     now: datetime
+    approvals: tuple[Approval, ...] = ()
+    """Policy exceptions a program admin approved for the order (``domain/exceptions.py``)."""
 
     def __post_init__(self) -> None:
         require_aware(self.now, "now")
@@ -95,9 +104,13 @@ def place(
         roster=context.roster,
         now=context.now,
         exclusions=exclusions,
+        allowed_origins=allowed_origins(context.approvals),
     )
+    waived = waives_premium_cap(context.approvals)
     ranking = rank(
-        screening.candidates, phase=context.phase, premium_cap=policy.domestic_premium_cap
+        screening.candidates,
+        phase=context.phase,
+        premium_cap=None if waived else policy.domestic_premium_cap,
     )
     legs = _take_offers(request, ranking, quantity, first_sequence)
     book = context.book.consume({leg.offer_id: leg.quantity for leg in legs})
@@ -117,6 +130,7 @@ def place(
             roster=roster,
             exclusions=exclusions,
             first_sequence=first_sequence + len(legs),
+            preferred=preferred_traders(context.approvals),
         )
         mandates, roster = routing.mandates, routing.roster
         if routing.unrouted > 0:
@@ -144,6 +158,7 @@ def place(
         exclusions=exclusions,
         cascaded_from=cascaded_from,
         next_sequence=first_sequence + len(legs) + len(mandates),
+        approvals=context.approvals,
     )
     return Allocation(decision=decision, book=book, roster=roster)
 

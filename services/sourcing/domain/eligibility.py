@@ -12,7 +12,8 @@ from services.sourcing.domain.policy import TierPolicy, excluded_origins, tier_o
 from services.sourcing.domain.procurement import ProcurementRequest
 from services.sourcing.domain.supply import Offer, SupplyBook
 from services.sourcing.domain.traders import TraderRoster
-from services.sourcing.domain.values import Phase, Tier, format_price
+from services.sourcing.domain.values import format_price
+from shared.contracts import Phase, Tier
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,7 @@ def screen(
     roster: TraderRoster,
     now: datetime,
     exclusions: Exclusions,
+    allowed_origins: frozenset[str] = frozenset(),
 ) -> Screening:
     """Sort the offers of the request's mineral into candidates and ineligible, with reasons.
 
@@ -73,7 +75,7 @@ def screen(
     """
     candidates: list[Candidate] = []
     ineligible: list[Ineligible] = []
-    rules = _Rules(request, phase, policy, roster, now, exclusions)
+    rules = _Rules(request, phase, policy, roster, now, exclusions, allowed_origins)
     tiers: dict[str, Tier] = {}
     for offer in book.offers_of(request.mineral):
         country = offer.origin_country
@@ -100,10 +102,12 @@ class _Rules:
         roster: TraderRoster,
         now: datetime,
         exclusions: Exclusions,
+        allowed_origins: frozenset[str],
     ) -> None:
         self.request = request
         self.phase = phase
-        self.excluded_origins = excluded_origins(policy, phase)
+        # An origin approved for the order (excluded_origin) is eligible whatever the phase.
+        self.excluded_origins = excluded_origins(policy, phase) - allowed_origins
         self.excluded_offers = exclusions.offer_ids
         self.now = now
         self.trader_reasons: dict[str, str | None] = {}

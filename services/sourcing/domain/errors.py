@@ -17,3 +17,16 @@ class SupplyExceeded(SourcingError):
 
 class ExposureUnderflow(SourcingError):
     """Releasing more open quantity or value from a trader than is open with them."""
+
+
+class Refused(SourcingError):
+    """An event asks for what the rules forbid (a fill beyond its leg, a decline of
+    another trader's leg): no retry can make it acceptable, so it is set aside whole.
+
+    `code` says what was refused (``fill_refused``, ``decline_refused``), `detail` why.
+    """
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(f"{code}: {detail}")
+        self.code = code
+        self.detail = detail

@@ -10,8 +10,9 @@ from services.sourcing.domain.eligibility import Screening
 from services.sourcing.domain.legs import OfferLeg
 from services.sourcing.domain.record import Consideration, Outcome
 from services.sourcing.domain.supply import Offer
-from services.sourcing.domain.values import TIER_PREFERENCE, Phase, Tier
+from services.sourcing.domain.values import TIER_PREFERENCE
 from services.sourcing.domain.waterfall import Ranking
+from shared.contracts import Phase, Tier
 
 
 def considerations(

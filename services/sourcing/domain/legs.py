@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeAlias
 
-from services.sourcing.domain.values import Tier
+from shared.contracts import Tier
 
 MAX_LEG_ID = 64
 """Leg ids travel in events whose identifiers are at most 64 characters."""

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from services.sourcing.domain.values import require_aware
+from shared.contracts import require_aware
 
 
 class OrderStatus(StrEnum):

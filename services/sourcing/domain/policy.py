@@ -9,12 +9,11 @@ from types import MappingProxyType
 
 from services.sourcing.domain.values import (
     TIER_PREFERENCE,
-    Phase,
-    Tier,
     require_country,
     require_decimal,
     require_text,
 )
+from shared.contracts import Phase, Tier
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from services.sourcing.domain.values import Unit, require_decimal, require_text
+from services.sourcing.domain.values import require_decimal, require_text
+from shared.contracts import Unit
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

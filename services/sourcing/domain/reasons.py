@@ -8,14 +8,12 @@ from decimal import Decimal
 from services.sourcing.domain.eligibility import Candidate
 from services.sourcing.domain.values import (
     TIER_PREFERENCE,
-    Phase,
-    Tier,
-    Unit,
     format_percent,
     format_price,
     format_quantity,
 )
 from services.sourcing.domain.waterfall import Ranking
+from shared.contracts import Phase, Tier, Unit
 
 
 def beyond_cap(candidate: Candidate, ranking: Ranking) -> str:

@@ -9,8 +9,9 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from services.sourcing.domain.eligibility import Exclusions
+from services.sourcing.domain.exceptions import Approval
 from services.sourcing.domain.legs import Leg, MandateLeg, OfferLeg
-from services.sourcing.domain.values import Phase, Tier
+from shared.contracts import Phase, Tier
 
 
 class Outcome(StrEnum):
@@ -77,6 +78,8 @@ class Decision:
     """The failed leg whose remainder this decision routed, if any."""
     next_sequence: int
     """The sequence the next leg of this request must use."""
+    approvals: tuple[Approval, ...] = ()
+    """The policy exceptions approved for the order that this decision could use."""
 
     @property
     def legs(self) -> tuple[Leg, ...]:

@@ -10,7 +10,7 @@ from services.sourcing.domain.legs import MandateLeg, leg_id
 from services.sourcing.domain.policy import TierPolicy, excluded_origins, tier_preference
 from services.sourcing.domain.procurement import ProcurementRequest
 from services.sourcing.domain.traders import TraderRoster
-from services.sourcing.domain.values import Phase
+from shared.contracts import Phase
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -31,8 +31,10 @@ def route_mandates(
     roster: TraderRoster,
     exclusions: Exclusions,
     first_sequence: int,
+    preferred: tuple[str, ...] = (),
 ) -> Routing:
-    """Mandate `quantity` to specialists best rank first, each up to the room it has.
+    """Mandate `quantity` to specialists best rank first, each up to the room it has;
+    to the ``preferred`` traders (approved for the order) before them.
 
     A mandate is bounded by the request's limit price, which is also what its
     exposure is valued at. Without a limit price a mandate's value is unbounded,
@@ -40,12 +42,22 @@ def route_mandates(
     pricing discipline over speed, and the quantity stays open for offers.
     """
     registered = roster.specialists(request.market)
-    if not registered:
+    # Traders a program admin approved for this order (non_primary_trader) go first.
+    approved = [
+        t
+        for t in (roster.trader(trader_id) for trader_id in preferred)
+        if t is not None and t.active and t.trader_id not in exclusions.specialist_ids
+    ]
+    if not registered and not approved:
         return _unrouted(quantity, roster, f"no specialist registered for market {request.market}")
     active = [t for t in registered if t.active]
-    if not active:
+    if not active and not approved:
         return _unrouted(quantity, roster, f"no active specialist for market {request.market}")
-    usable = [t for t in active if t.trader_id not in exclusions.specialist_ids]
+    usable = approved + [
+        t
+        for t in active
+        if t.trader_id not in exclusions.specialist_ids and t.trader_id not in preferred
+    ]
     if not usable:
         return _unrouted(
             quantity, roster, f"every specialist for market {request.market} already failed"

@@ -9,12 +9,8 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from services.sourcing.domain.errors import InvalidValue, SupplyExceeded
-from services.sourcing.domain.values import (
-    require_aware,
-    require_country,
-    require_decimal,
-    require_text,
-)
+from services.sourcing.domain.values import require_country, require_decimal, require_text
+from shared.contracts import require_aware
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,11 +105,22 @@ class SupplyBook:
             remaining[offer_id] = left - quantity
         return SupplyBook(self._offers, MappingProxyType(remaining), self._by_mineral)
 
-    def without(self, offer_id: str) -> SupplyBook:
-        """The book once a trader withdraws an offer."""
-        offers = {k: v for k, v in self._offers.items() if k != offer_id}
-        remaining = {k: v for k, v in self._remaining.items() if k != offer_id}
+    def without(self, *offer_ids: str) -> SupplyBook:
+        """The book once traders withdraw these offers."""
+        gone = set(offer_ids)
+        offers = {k: v for k, v in self._offers.items() if k not in gone}
+        remaining = {k: v for k, v in self._remaining.items() if k not in gone}
         return _indexed(offers, remaining)
+
+    def as_stored(self, taken: Iterable[str]) -> SupplyBook:
+        """The book as reading it again would give it after legs took from `taken`.
+
+        The stored book leaves out offers nothing is left of (a decision's record lists
+        only what it could have chosen from), so those are dropped here too: the next
+        decision in the same transaction is taken, and recorded, as it would be alone.
+        """
+        used_up = [offer_id for offer_id in taken if self._remaining[offer_id] <= 0]
+        return self.without(*used_up) if used_up else self
 
 
 def _indexed(offers: dict[str, Offer], remaining: dict[str, Decimal]) -> SupplyBook:

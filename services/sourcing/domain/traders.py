@@ -81,6 +81,11 @@ class TraderRoster:
     def exposure(self, trader_id: str) -> Exposure:
         return self._exposures.get(trader_id, NO_EXPOSURE)
 
+    @property
+    def exposures(self) -> Mapping[str, Exposure]:
+        """What is open with each trader that has anything open."""
+        return self._exposures
+
     def specialists(self, market: str) -> tuple[Trader, ...]:
         """Everyone registered for `market`, best rank first (ties by id, for determinism)."""
         found = [t for t in self._traders.values() if market in t.markets]
@@ -118,3 +123,46 @@ class TraderRoster:
             open_quantity=now.open_quantity - quantity, open_value=now.open_value - value
         )
         return TraderRoster(self._traders, MappingProxyType(exposures))
+
+
+@dataclass(frozen=True, slots=True)
+class Rosters:
+    """Every trader the decisions of one transaction may route to, across markets.
+
+    Capacity is in a market's unit, so open quantity is kept per (trader, market);
+    an exposure limit is in dollars, so open value is kept per trader over every
+    market. ``of_market`` gives the roster one decision is taken against; ``settled``
+    takes back what that decision opened or released, so a decision in another
+    market (a trader may serve several) sees the room the first one left.
+    """
+
+    traders: tuple[Trader, ...]
+    open_quantity: Mapping[tuple[str, str], Decimal]
+    """Keyed by (trader id, market)."""
+    open_value: Mapping[str, Decimal]
+
+    def of_market(self, market: str) -> TraderRoster:
+        traders = {t.trader_id for t in self.traders} | set(self.open_value)
+        zero = Decimal(0)
+        return TraderRoster.of(
+            self.traders,
+            {
+                trader_id: Exposure(
+                    open_quantity=self.open_quantity.get((trader_id, market), zero),
+                    open_value=self.open_value.get(trader_id, zero),
+                )
+                for trader_id in traders
+            },
+        )
+
+    def settled(self, market: str, before: TraderRoster, after: TraderRoster) -> Rosters:
+        """These rosters once a decision in `market` turned `before` into `after`."""
+        quantities = dict(self.open_quantity)
+        values = dict(self.open_value)
+        zero = Decimal(0)
+        for trader_id, now in after.exposures.items():
+            was = before.exposure(trader_id)
+            key = (trader_id, market)
+            quantities[key] = quantities.get(key, zero) + now.open_quantity - was.open_quantity
+            values[trader_id] = values.get(trader_id, zero) + now.open_value - was.open_value
+        return Rosters(self.traders, MappingProxyType(quantities), MappingProxyType(values))

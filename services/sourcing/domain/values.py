@@ -1,36 +1,19 @@
-"""Plain values and checks the sourcing rules are written in."""
+"""Checks and wordings the sourcing rules are written in.
+
+The values shared with other services (``Tier``, ``Phase``, ``Unit``, ``require_aware``)
+are the contracts' own, in ``shared.contracts``.
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from services.sourcing.domain.errors import InvalidValue
-
-
-class Tier(StrEnum):
-    DOMESTIC = "domestic"
-    ALLIED = "allied"
-    OTHER = "other"
-
+from shared.contracts import Tier, Unit
 
 TIER_PREFERENCE: tuple[Tier, ...] = (Tier.DOMESTIC, Tier.ALLIED, Tier.OTHER)
 """Tiers in the order the replenishment waterfall prefers them."""
-
-
-class Phase(StrEnum):
-    INITIAL_FILL = "initial_fill"
-    """Availability first: material from any origin, soonest then cheapest."""
-    REPLENISHMENT = "replenishment"
-    """The tier waterfall: domestic (within the premium cap), allied, then other."""
-
-
-class Unit(StrEnum):
-    TONNE = "t"
-    KILOGRAM = "kg"
-
 
 _COUNTRY = re.compile(r"[A-Z]{2}")
 
@@ -47,14 +30,6 @@ def require_decimal(value: object, what: str, *, positive: bool = True) -> Decim
     return value
 
 
-def require_aware(value: datetime, what: str) -> datetime:
-    # Offer validity is compared with the clock of another system; a naive time
-    # cannot be compared with an aware one, nor placed reliably.
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidValue(f"{what} must carry a time zone, got {value.isoformat()}")
-    return value
-
-
 def require_text(value: str, what: str) -> str:
     if not value.strip():
         raise InvalidValue(f"{what} must not be blank")
@@ -67,8 +42,13 @@ def require_country(value: str, what: str) -> str:
     return value
 
 
+def plain_number(value: Decimal) -> str:
+    """A decimal as the shortest plain text ("40", "0.5"): how records and reasons write it."""
+    return f"{value.normalize():f}"
+
+
 def format_quantity(quantity: Decimal, unit: Unit) -> str:
-    return f"{quantity.normalize():f} {unit}"
+    return f"{plain_number(quantity)} {unit}"
 
 
 def format_price(price: Decimal) -> str:

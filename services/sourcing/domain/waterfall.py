@@ -14,6 +14,9 @@ before `other` origins, which are taken only for what domestic and allied offers
 cannot cover. With no eligible allied offer, domestic offers are not capped.
 Within a tier: cheapest, then soonest; the offer id breaks any remaining tie so
 the same book always yields the same decision.
+
+Without a cap (``premium_cap=None``: a program admin approved ``over_premium_cap`` for the
+order), every domestic offer ranks before every allied one.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from datetime import date
 from decimal import Decimal
 
 from services.sourcing.domain.eligibility import Candidate
-from services.sourcing.domain.values import Phase, Tier
+from shared.contracts import Phase, Tier
 
 _SortKey = tuple[int, Decimal, int, date, str]
 
@@ -46,7 +49,7 @@ class Ranking:
         )
 
 
-def rank(candidates: Iterable[Candidate], *, phase: Phase, premium_cap: Decimal) -> Ranking:
+def rank(candidates: Iterable[Candidate], *, phase: Phase, premium_cap: Decimal | None) -> Ranking:
     pool = list(candidates)
     if phase is Phase.INITIAL_FILL:
         pool.sort(key=lambda c: (c.offer.available_on, c.offer.unit_price, c.offer.offer_id))
@@ -54,6 +57,11 @@ def rank(candidates: Iterable[Candidate], *, phase: Phase, premium_cap: Decimal)
 
     allied_prices = [c.offer.unit_price for c in pool if c.tier is Tier.ALLIED]
     best_allied = min(allied_prices, default=None)
+    if premium_cap is None:  # approved over the cap: the tiers in order, whatever the price
+        pool.sort(key=_uncapped_key)
+        return Ranking(
+            candidates=tuple(pool), best_allied_price=best_allied, domestic_price_cap=None
+        )
     factor = 1 + premium_cap
     pool.sort(key=lambda c: _replenishment_key(c, factor))
     return Ranking(
@@ -73,3 +81,11 @@ def _replenishment_key(candidate: Candidate, factor: Decimal) -> _SortKey:
     if candidate.tier is Tier.ALLIED:
         return (0, offer.unit_price * factor, 1, offer.available_on, offer.offer_id)
     return (0, offer.unit_price, 0, offer.available_on, offer.offer_id)
+
+
+_TIER_ORDER = {Tier.DOMESTIC: 0, Tier.ALLIED: 1, Tier.OTHER: 2}
+
+
+def _uncapped_key(candidate: Candidate) -> tuple[int, Decimal, date, str]:
+    offer = candidate.offer
+    return (_TIER_ORDER[candidate.tier], offer.unit_price, offer.available_on, offer.offer_id)

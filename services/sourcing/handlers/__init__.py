@@ -1,5 +1,6 @@
-"""Sourcing's use cases, one module per kind of event: load, ask the domain, save, enqueue.
+"""Sourcing's use cases, one module each: load, ask the domain, save, enqueue.
 
-Every handler runs inside the inbox transaction it is given, so its effects, its
-outgoing events and the incoming event's id commit together.
+Every handler runs inside the transaction it is given (a Kafka batch's, or the
+sweep's), so its effects, its outgoing events and the incoming events' inbox rows
+commit together. ``placing`` holds the steps the placing use cases share.
 """

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+
+import asyncpg
 
 from services.sourcing.domain import Offer, SupplyBook
 from shared.contracts import OfferPublished
@@ -27,20 +29,10 @@ async def publish(conn: Connection, offer: OfferPublished, published_at: datetim
     """Add the offer to the book, or revise it; what legs already took stays taken.
 
     A revision changes quantity, price, warehouse and dates; mineral and origin define
-    the offer, so a change of them would be a new offer id.
+    the offer, so a change of them would be a new offer id. One statement when the
+    offer is new or revised; a refused one is read back to say why.
     """
-    held = await conn.fetchrow(
-        "SELECT trader_id, withdrawn_at, published_at FROM offers WHERE offer_id = $1 FOR UPDATE",
-        offer.offer_id,
-    )
-    if held is not None:
-        if held["trader_id"] != offer.trader_id:
-            return OfferChange.FOREIGN
-        if held["withdrawn_at"] is not None:
-            return OfferChange.WITHDRAWN
-        if held["published_at"] > published_at:
-            return OfferChange.STALE
-    await conn.execute(
+    written = await conn.fetchval(
         """
         INSERT INTO offers (offer_id, trader_id, mineral, market, origin_country, quantity, unit,
                             unit_price, warehouse_id, available_on, valid_until, published_at)
@@ -50,6 +42,9 @@ async def publish(conn: Connection, offer: OfferPublished, published_at: datetim
             warehouse_id = EXCLUDED.warehouse_id, available_on = EXCLUDED.available_on,
             valid_until = EXCLUDED.valid_until,
             published_at = EXCLUDED.published_at, updated_at = now()
+        WHERE offers.trader_id = EXCLUDED.trader_id AND offers.withdrawn_at IS NULL
+          AND offers.published_at <= EXCLUDED.published_at
+        RETURNING xmax = 0
         """,
         offer.offer_id,
         offer.trader_id,
@@ -64,31 +59,42 @@ async def publish(conn: Connection, offer: OfferPublished, published_at: datetim
         offer.valid_until,
         published_at,
     )
-    return OfferChange.ADDED if held is None else OfferChange.REVISED
+    if written is not None:
+        # xmax is 0 on a row version this statement inserted, not on one it updated.
+        return OfferChange.ADDED if written else OfferChange.REVISED
+    held = await conn.fetchrow(
+        "SELECT trader_id, withdrawn_at FROM offers WHERE offer_id = $1", offer.offer_id
+    )
+    assert held is not None  # the conflict was with it, and offers are never deleted
+    if held["trader_id"] != offer.trader_id:
+        return OfferChange.FOREIGN
+    if held["withdrawn_at"] is not None:
+        return OfferChange.WITHDRAWN
+    return OfferChange.STALE
 
 
 async def withdraw(
     conn: Connection, offer_id: str, trader_id: str, at: datetime
 ) -> OfferChange | None:
     """Take the offer out of the book; None when no such offer is known."""
-    held = await conn.fetchrow(
-        "SELECT trader_id, withdrawn_at FROM offers WHERE offer_id = $1 FOR UPDATE", offer_id
+    done = await conn.fetchval(
+        "UPDATE offers SET withdrawn_at = $3, updated_at = now() "
+        "WHERE offer_id = $1 AND trader_id = $2 AND withdrawn_at IS NULL RETURNING true",
+        offer_id,
+        trader_id,
+        at,
     )
+    if done:
+        return OfferChange.WITHDRAWN
+    held = await conn.fetchval("SELECT trader_id FROM offers WHERE offer_id = $1", offer_id)
     if held is None:
         return None
-    if held["trader_id"] != trader_id:
-        return OfferChange.FOREIGN
-    if held["withdrawn_at"] is None:
-        await conn.execute(
-            "UPDATE offers SET withdrawn_at = $2, updated_at = now() WHERE offer_id = $1",
-            offer_id,
-            at,
-        )
-    return OfferChange.WITHDRAWN
+    # Withdrawn before: withdrawal is final, and saying so again changes nothing.
+    return OfferChange.FOREIGN if held != trader_id else OfferChange.WITHDRAWN
 
 
-async def load(conn: Connection, mineral: str, now: datetime) -> SupplyBook:
-    """The live offers of one mineral with what is left of each: the book a decision sees.
+async def load(conn: Connection, minerals: Iterable[str], now: datetime) -> dict[str, SupplyBook]:
+    """The live offers of the minerals with what is left of each: the books decisions see.
 
     Withdrawn, expired and used-up offers are left out: they could not be taken, and
     a decision's record lists what it could have chosen from.
@@ -98,12 +104,20 @@ async def load(conn: Connection, mineral: str, now: datetime) -> SupplyBook:
         SELECT offer_id, trader_id, mineral, origin_country, quantity, unit_price, warehouse_id,
                available_on, valid_until, taken
         FROM offers
-        WHERE mineral = $1 AND withdrawn_at IS NULL AND valid_until >= $2 AND quantity > taken
+        WHERE mineral = ANY($1::text[]) AND withdrawn_at IS NULL AND valid_until >= $2
+          AND quantity > taken
         ORDER BY offer_id
         """,
-        mineral,
+        sorted(set(minerals)),
         now,
     )
+    by_mineral: dict[str, list[asyncpg.Record]] = {}
+    for row in rows:
+        by_mineral.setdefault(row["mineral"], []).append(row)
+    return {mineral: _book(group) for mineral, group in by_mineral.items()}
+
+
+def _book(rows: list[asyncpg.Record]) -> SupplyBook:
     book = SupplyBook.of(
         Offer(
             offer_id=r["offer_id"],
@@ -122,9 +136,12 @@ async def load(conn: Connection, mineral: str, now: datetime) -> SupplyBook:
 
 
 async def take(conn: Connection, taken: Mapping[str, Decimal]) -> None:
-    """Record what new legs took from each offer."""
+    """Record what new legs took from each offer, in one statement."""
     if taken:
-        await conn.executemany(
-            "UPDATE offers SET taken = taken + $2, updated_at = now() WHERE offer_id = $1",
-            list(taken.items()),
+        await conn.execute(
+            "UPDATE offers o SET taken = o.taken + u.quantity, updated_at = now() "
+            "FROM unnest($1::text[], $2::numeric[]) AS u(offer_id, quantity) "
+            "WHERE o.offer_id = u.offer_id",
+            list(taken),
+            list(taken.values()),
         )

@@ -14,6 +14,15 @@ MINERAL_LOCK = 7_411_101  # advisory lock class of sourcing's mineral locks
 
 
 async def lock_minerals(conn: Connection, minerals: Iterable[str]) -> None:
-    """Take the minerals' locks until the transaction ends, in one order so none deadlock."""
-    for mineral in sorted(set(minerals)):
-        await conn.execute("SELECT pg_advisory_xact_lock($1, hashtext($2))", MINERAL_LOCK, mineral)
+    """Take the minerals' locks until the transaction ends, in one order so none deadlock.
+
+    One statement for all: unnest yields the sorted array in order, and each lock is
+    taken as its row is produced.
+    """
+    ordered = sorted(set(minerals))
+    if ordered:
+        await conn.execute(
+            "SELECT pg_advisory_xact_lock($1, hashtext(m)) FROM unnest($2::text[]) AS m",
+            MINERAL_LOCK,
+            ordered,
+        )

@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
-from services.sourcing.domain import Exposure, Phase, Trader, TraderRoster
-from shared.contracts import PhaseSet, TraderRegistered
-from shared.db import Connection
+import asyncpg
 
-DEFAULT_PHASE = Phase.INITIAL_FILL
+from services.sourcing.domain import Rosters, Trader
+from shared.contracts import Phase, PhaseSet, TraderRegistered
+from shared.db import Connection
 
 
 async def record_phase(conn: Connection, change: PhaseSet, effective_at: datetime) -> None:
@@ -25,15 +25,43 @@ async def record_phase(conn: Connection, change: PhaseSet, effective_at: datetim
     )
 
 
-async def phase_of(conn: Connection, mineral: str, now: datetime) -> Phase:
-    """The phase in force for `mineral` at `now`: the latest change already effective."""
-    phase = await conn.fetchval(
-        "SELECT phase FROM phase_changes WHERE mineral = $1 AND effective_at <= $2 "
-        "ORDER BY effective_at DESC, id DESC LIMIT 1",
-        mineral,
+async def phases_to_retry(conn: Connection | asyncpg.Pool, now: datetime) -> list[str]:
+    """Minerals with a phase change in force at ``now`` whose waiting orders were not yet
+    retried under it."""
+    rows = await conn.fetch(
+        "SELECT DISTINCT mineral FROM phase_changes "
+        "WHERE retried_at IS NULL AND effective_at <= $1 ORDER BY mineral",
         now,
     )
-    return DEFAULT_PHASE if phase is None else Phase(phase)
+    return [row["mineral"] for row in rows]
+
+
+async def mark_retried(conn: Connection, minerals: Iterable[str], now: datetime) -> None:
+    """The minerals' phase changes in force at ``now`` have had their waiting orders retried.
+
+    Called under the minerals' locks, in the transaction that retried them.
+    """
+    await conn.execute(
+        "UPDATE phase_changes SET retried_at = $2 "
+        "WHERE mineral = ANY($1::text[]) AND retried_at IS NULL AND effective_at <= $2",
+        sorted(set(minerals)),
+        now,
+    )
+
+
+async def phases(conn: Connection, minerals: Iterable[str], now: datetime) -> dict[str, Phase]:
+    """The phase in force at `now` per mineral: its latest change already effective.
+
+    Minerals whose phase was never set are left out (the domain's ``DEFAULT_PHASE``).
+    """
+    rows = await conn.fetch(
+        "SELECT DISTINCT ON (mineral) mineral, phase FROM phase_changes "
+        "WHERE mineral = ANY($1::text[]) AND effective_at <= $2 "
+        "ORDER BY mineral, effective_at DESC, id DESC",
+        sorted(set(minerals)),
+        now,
+    )
+    return {row["mineral"]: Phase(row["phase"]) for row in rows}
 
 
 async def register_trader(conn: Connection, trader: TraderRegistered, at: datetime) -> bool:
@@ -62,25 +90,29 @@ async def register_trader(conn: Connection, trader: TraderRegistered, at: dateti
     return bool(changed)
 
 
-async def load_roster(conn: Connection, market: str, also: Iterable[str] = ()) -> TraderRoster:
-    """The market's specialists and the traders in `also` (those with offers), with exposures.
+async def load_rosters(
+    conn: Connection, markets: Iterable[str], also: Iterable[str] = ()
+) -> Rosters:
+    """The markets' specialists and the traders in `also` (those with offers, those whose
+    legs fail), with what is open with each.
 
     Their rows are locked until the transaction ends, so two decisions in different
-    minerals cannot both spend the same room under a trader's limits.
-    Open quantity counts this market's legs (capacity is in the market's unit);
-    open value counts every market (the exposure limit is in dollars).
+    minerals cannot both spend the same room under a trader's limits. Open quantity
+    is kept per market (capacity is in the market's unit); open value over every
+    market (the exposure limit is in dollars). The open legs are read by a statement
+    of their own, once the locks are held.
     """
     wanted = sorted(set(also))
     rows = await conn.fetch(
         """
         SELECT trader_id, markets, rank, capacity, exposure_limit_usd, active
-        FROM traders WHERE $1 = ANY(markets) OR trader_id = ANY($2::text[])
+        FROM traders WHERE markets && $1::text[] OR trader_id = ANY($2::text[])
         ORDER BY trader_id FOR UPDATE
         """,
-        market,
+        sorted(set(markets)),
         wanted,
     )
-    traders = [
+    traders = tuple(
         Trader(
             trader_id=r["trader_id"],
             markets=frozenset(r["markets"]),
@@ -90,24 +122,19 @@ async def load_roster(conn: Connection, market: str, also: Iterable[str] = ()) -
             active=r["active"],
         )
         for r in rows
-    ]
+    )
     exposures = await conn.fetch(
         """
-        SELECT trader_id,
-               coalesce(sum(quantity - filled) FILTER (WHERE market = $2), 0) AS open_quantity,
-               coalesce(sum((quantity - filled) * unit_price), 0) AS open_value
+        SELECT trader_id, market, sum(quantity - filled) AS open_quantity,
+               sum((quantity - filled) * unit_price) AS open_value
         FROM legs WHERE status = 'open' AND trader_id = ANY($1::text[])
-        GROUP BY trader_id
+        GROUP BY trader_id, market
         """,
         sorted({t.trader_id for t in traders} | set(wanted)),
-        market,
     )
-    return TraderRoster.of(
-        traders,
-        {
-            r["trader_id"]: Exposure(
-                open_quantity=Decimal(r["open_quantity"]), open_value=Decimal(r["open_value"])
-            )
-            for r in exposures
-        },
-    )
+    open_quantity: dict[tuple[str, str], Decimal] = {}
+    open_value: dict[str, Decimal] = {}
+    for r in exposures:
+        open_quantity[(r["trader_id"], r["market"])] = Decimal(r["open_quantity"])
+        open_value[r["trader_id"]] = open_value.get(r["trader_id"], Decimal(0)) + r["open_value"]
+    return Rosters(traders, open_quantity, open_value)

@@ -11,7 +11,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from services.sourcing.domain import Consideration, Decision, Leg, OfferLeg, Outcome, Unit
+from services.sourcing.domain.legs import Leg, OfferLeg
+from services.sourcing.domain.record import Consideration, Decision, Outcome
+from services.sourcing.domain.values import plain_number
+from shared.contracts import Unit
 
 CHEAPER_LISTED = 10
 """How many cheaper offers that lost a summary names; the full record has them all."""
@@ -23,6 +26,9 @@ class Trigger(StrEnum):
     REQUESTED = "requested"
     OFFERS_ARRIVED = "offers_arrived"
     TRADER_REGISTERED = "trader_registered"
+    PHASE_SET = "phase_set"
+    CEILING_SET = "ceiling_set"
+    EXCEPTION_APPROVED = "exception_approved"
     LEG_DECLINED = "leg_declined"
     LEG_EXPIRED = "leg_expired"
 
@@ -48,6 +54,17 @@ def summary(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _head(decision: Decision, trigger: Trigger, decided_at: datetime, unit: Unit) -> dict[str, Any]:
+    approvals = (
+        {"approvals": [approval.as_record() for approval in decision.approvals]}
+        if decision.approvals
+        else {}
+    )
+    return _basics(decision, trigger, decided_at, unit) | approvals
+
+
+def _basics(
+    decision: Decision, trigger: Trigger, decided_at: datetime, unit: Unit
+) -> dict[str, Any]:
     open_remainder = decision.open_remainder
     return {
         "trigger": str(trigger),
@@ -135,9 +152,8 @@ def _sentence(decision: Decision, unit: Unit) -> str:
     return "; ".join(parts)
 
 
-def _num(value: Decimal) -> str:
-    # Decimals as text: JSON numbers would pass through floats somewhere downstream.
-    return f"{value.normalize():f}"
+# Decimals as text: JSON numbers would pass through floats somewhere downstream.
+_num = plain_number
 
 
 def _opt(value: Decimal | None) -> str | None:

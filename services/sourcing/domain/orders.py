@@ -1,4 +1,4 @@
-"""What sourcing stores about an order and its legs, and how it maps onto the pure domain."""
+"""An order and its legs as sourcing keeps them, and how they map onto the allocation rules."""
 
 from __future__ import annotations
 
@@ -7,20 +7,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from services.sourcing.domain import (
-    Exclusions,
-    Leg,
-    MandateLeg,
-    OfferLeg,
-    OrderStatus,
-    Phase,
-    ProcurementRequest,
-    Tier,
-    Unit,
-)
+from services.sourcing.domain.eligibility import Exclusions
+from services.sourcing.domain.legs import Leg, MandateLeg, OfferLeg
+from services.sourcing.domain.lifecycle import OrderStatus, is_past_delivery, order_status
+from services.sourcing.domain.procurement import ProcurementRequest
+from shared.contracts import Phase, Tier, Unit
 
 LegKind = Literal["offer", "mandate"]
-LegStatus = Literal["open", "filled", "declined", "expired"]
+LegStatus = Literal["open", "filled", "declined", "expired", "cancelled"]
 OrderKind = Literal["procurement", "replenishment"]
 
 
@@ -41,6 +35,8 @@ class OrderState:
     open_quantity: Decimal
     """What no leg covers and no fill took: waiting for supply."""
     open_reason: str
+    on_legs: Decimal
+    """What traders hold now: the unfilled part of the order's open legs."""
     next_sequence: int
     excluded_offers: frozenset[str]
     excluded_specialists: frozenset[str]
@@ -65,6 +61,15 @@ class OrderState:
     def phase_for(self, mineral_phase: Phase) -> Phase:
         """Refilling a release goes down the waterfall whatever the mineral's phase."""
         return Phase.REPLENISHMENT if self.kind == "replenishment" else mineral_phase
+
+    def is_past_delivery(self, now: datetime) -> bool:
+        """Nothing more is placed once the delivery day is over: no supply need be read."""
+        return is_past_delivery(now, self.deliver_by)
+
+    def status_for(
+        self, *, filled: Decimal, on_legs: Decimal, expired: bool = False
+    ) -> OrderStatus:
+        return order_status(quantity=self.quantity, filled=filled, on_legs=on_legs, expired=expired)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,6 +98,10 @@ class LegState:
     tier_preference: tuple[Tier, ...] = ()
     excluded_origins: frozenset[str] = frozenset()
     cascaded_from: str | None = None
+    closed_reason: str = ""
+    closed_at: datetime | None = None
+    cancel_requested_at: datetime | None = None
+    """When sourcing asked the gateway for the leg back (it asks once)."""
 
     @property
     def remainder(self) -> Decimal:
@@ -144,7 +153,7 @@ class LegState:
         )
 
 
-def leg_state_of(
+def opened_leg(
     leg: Leg,
     *,
     market: str,
@@ -152,8 +161,13 @@ def leg_state_of(
     policy_version: str,
     deadline: datetime,
     cascaded_from: str | None,
+    excluded_origins: frozenset[str] = frozenset(),
 ) -> LegState:
-    """A leg the domain just decided, as it will be stored: open, nothing filled."""
+    """A leg the domain just decided, as it will be stored: open, nothing filled.
+
+    ``excluded_origins``: what the phase excludes, stated on every leg (a mandate
+    carries its own): the gateway refuses a fill from any of them.
+    """
     common: dict[str, Any] = {
         "leg_id": leg.leg_id,
         "order_id": leg.request_id,
@@ -179,6 +193,7 @@ def leg_state_of(
             origin_country=leg.origin_country,
             warehouse_id=leg.warehouse,
             available_on=leg.available_on,
+            excluded_origins=excluded_origins,
             **common,
         )
     return LegState(
