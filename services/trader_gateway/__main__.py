@@ -1,12 +1,7 @@
-"""``python -m services.trader_gateway``: the gateway service and its API on VAULT_HTTP_PORT."""
+"""``python -m services.trader_gateway``: the traders' API, the leg consumer, health and metrics."""
 
 from services.trader_gateway.app import create_api, create_service
 
-
-def main() -> None:
+if __name__ == "__main__":
     service = create_service()
     service.run(create_api(service))
-
-
-if __name__ == "__main__":
-    main()

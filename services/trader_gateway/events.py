@@ -1,42 +1,36 @@
-"""What the gateway tells the rest of Vault: contract payloads built from accepted actions.
+"""What the gateway tells the rest of Vault: contract payloads built from what the domain decided.
 
-Every event goes through the outbox in the transaction that books its action,
-keyed as agreed: fills and declines by order id, offers by offer id, traders by id.
+Topics, types and keys are the contracts' own (``shared.contracts.trader`` and
+``.sourcing``): a leg's facts (fills, its closing) travel on ``vault.trader.legs`` keyed
+by order id, offers by offer id, traders by trader id. Every event is enqueued in the
+transaction that decides it, under the leg's row lock.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TypeVar
-
-from services.trader_gateway.domain import DeclineAccepted, FillAccepted, Offer
-from services.trader_gateway.repository.legs import LegRecord
-from services.trader_gateway.repository.traders import Trader
-from shared import outbox, topics
+from services.trader_gateway.domain import FillAccepted, LegClosing, Offer, Trader
+from services.trader_gateway.settings import NAME
 from shared.contracts import (
     FillConfirmed,
-    LegDeclined,
+    LegClosed,
     OfferPublished,
     OfferWithdrawn,
     Quantity,
     TraderRegistered,
     UnitPrice,
 )
-from shared.contracts.common import Contract
-from shared.db import Connection
 from shared.envelope import Envelope, EventMeta, new_event
 
-PRODUCER = "trader_gateway"
-P = TypeVar("P", bound=Contract)
 
-
-def fill_confirmed(fill_id: str, fill: FillAccepted, record: LegRecord) -> Envelope[FillConfirmed]:
+def fill_confirmed(
+    fill_id: str, fill: FillAccepted, manufacturer_id: str, *, approved_by: str | None = None
+) -> Envelope[FillConfirmed]:
     payload = FillConfirmed(
         fill_id=fill_id,
         leg_id=fill.leg_id,
         order_id=fill.order_id,
         trader_id=fill.trader_id,
-        manufacturer_id=record.manufacturer_id,
+        manufacturer_id=manufacturer_id,
         mineral=fill.mineral,
         quantity=Quantity(amount=fill.quantity, unit=fill.unit.value),
         unit_price=UnitPrice(amount=fill.unit_price, per=fill.unit.value),
@@ -44,19 +38,29 @@ def fill_confirmed(fill_id: str, fill: FillAccepted, record: LegRecord) -> Envel
         warehouse_id=fill.warehouse_id,
         lot_reference=fill.lot_reference,
         filled_at=fill.filled_at,
+        leg_filled=fill.leg_filled,
+        leg_remaining=fill.remaining_after,
+        reference_price=fill.reference_price,
+        deviation=fill.deviation,
+        approved_by=approved_by,
     )
-    return _event("fill.confirmed", payload, key=fill.order_id)
+    return new_event(payload, producer=NAME)
 
 
-def leg_declined(decline: DeclineAccepted) -> Envelope[LegDeclined]:
-    payload = LegDeclined(
-        leg_id=decline.leg_id,
-        order_id=decline.order_id,
-        trader_id=decline.trader_id,
-        quantity=Quantity(amount=decline.declined_quantity, unit=decline.unit.value),
-        reason=decline.reason,
+def leg_closed(closing: LegClosing, *, cause: EventMeta | None = None) -> Envelope[LegClosed]:
+    payload = LegClosed(
+        leg_id=closing.leg_id,
+        order_id=closing.order_id,
+        trader_id=closing.trader_id,
+        mineral=closing.mineral,
+        reason=closing.reason.value,
+        quantity=Quantity(amount=closing.quantity, unit=closing.unit.value),
+        filled=closing.filled,
+        undone=closing.undone,
+        detail=closing.detail,
+        closed_at=closing.closed_at,
     )
-    return _event("leg.declined", payload, key=decline.order_id)
+    return new_event(payload, producer=NAME, cause=cause)
 
 
 def offer_published(offer: Offer) -> Envelope[OfferPublished]:
@@ -72,14 +76,14 @@ def offer_published(offer: Offer) -> Envelope[OfferPublished]:
         available_on=offer.available_on,
         valid_until=offer.valid_until,
     )
-    return _event("offer.published", payload, key=offer.offer_id)
+    return new_event(payload, producer=NAME)
 
 
 def offer_withdrawn(offer: Offer) -> Envelope[OfferWithdrawn]:
     payload = OfferWithdrawn(
         offer_id=offer.offer_id, trader_id=offer.trader_id, mineral=offer.mineral
     )
-    return _event("offer.withdrawn", payload, key=offer.offer_id)
+    return new_event(payload, producer=NAME)
 
 
 def trader_registered(trader: Trader) -> Envelope[TraderRegistered]:
@@ -92,23 +96,4 @@ def trader_registered(trader: Trader) -> Envelope[TraderRegistered]:
         exposure_limit_usd=trader.exposure_limit_usd,
         active=trader.active,
     )
-    return _event("program.trader_registered", payload, key=trader.trader_id)
-
-
-_TOPIC_OF = {
-    "fill.confirmed": topics.TRADER_FILLS,
-    "leg.declined": topics.TRADER_DECLINES,
-    "offer.published": topics.TRADER_OFFERS,
-    "offer.withdrawn": topics.TRADER_OFFERS,
-    "program.trader_registered": topics.PROGRAM_TRADERS,
-}
-TOPICS = tuple(dict.fromkeys(_TOPIC_OF.values()))
-
-
-async def enqueue(conn: Connection, events: Sequence[EventMeta]) -> None:
-    """Record the events in the caller's transaction, each on its agreed topic."""
-    await outbox.enqueue(conn, [(_TOPIC_OF[event.type], event) for event in events])
-
-
-def _event(event_type: str, payload: P, *, key: str) -> Envelope[P]:
-    return new_event(event_type, payload, key=key, producer=PRODUCER)
+    return new_event(payload, producer=NAME)

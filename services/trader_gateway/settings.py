@@ -1,11 +1,14 @@
-"""Settings of the gateway's HTTP API, read from the environment (names are the contract with ops)."""
+"""The gateway's settings: the shared ones (``shared.settings``), and its API's limits and
+admin credential, read from the environment (names are the contract with ops)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+NAME = "trader_gateway"
 
 # Long enough that guessing (rate-limited per address) is hopeless; a shorter value is
 # almost certainly a placeholder or a typo, and the gateway refuses to start with it.
@@ -20,15 +23,10 @@ class GatewaySettings(BaseSettings):
         env_prefix="", extra="ignore", frozen=True, populate_by_name=True, hide_input_in_errors=True
     )
 
-    admin_token: SecretStr | None = Field(
-        default=None,
-        alias="VAULT_ADMIN_TOKEN",
-        description="bearer token of the admin API; unset disables it (503)",
-    )
-    # Per API key, in this process: N replicas allow N times the rate (see docs in app.py).
+    # Per API key, in this process: N replicas allow N times the rate (see api/limits.py).
     rate_per_second: Decimal = Field(default=Decimal(20), gt=0, alias="VAULT_GATEWAY_RATE_PER_S")
     rate_burst: int = Field(default=40, ge=1, alias="VAULT_GATEWAY_RATE_BURST")
-    # Failed authentications per client address, so keys cannot be guessed at speed.
+    # Failed authentications, per client address and per presented key id (api/security.py).
     auth_failures_per_second: Decimal = Field(
         default=Decimal(2), gt=0, alias="VAULT_GATEWAY_AUTH_FAILURES_PER_S"
     )
@@ -36,15 +34,5 @@ class GatewaySettings(BaseSettings):
     # A batch of 100 fills is about 40 KiB; anything much larger is a mistake or an attack.
     max_body_bytes: int = Field(default=128 * 1024, ge=1024, alias="VAULT_GATEWAY_MAX_BODY_BYTES")
     request_timeout_s: float = Field(default=10.0, gt=0, alias="VAULT_GATEWAY_REQUEST_TIMEOUT_S")
-
-    @field_validator("admin_token")
-    @classmethod
-    def _long_enough(cls, token: SecretStr | None) -> SecretStr | None:
-        # An empty variable means "not configured"; a short one is a mistake worth failing on.
-        if token is None or token.get_secret_value() == "":
-            return None
-        if len(token.get_secret_value()) < MIN_ADMIN_TOKEN_LENGTH:
-            raise ValueError(
-                f"VAULT_ADMIN_TOKEN must be at least {MIN_ADMIN_TOKEN_LENGTH} characters"
-            )
-        return token
+    # The expiry sweep: how often open legs past their deadline are closed (leg.closed).
+    sweep_s: float = Field(default=1.0, gt=0, alias="VAULT_GATEWAY_SWEEP_S")

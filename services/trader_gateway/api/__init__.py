@@ -1,1 +1,1 @@
-"""The gateway's HTTP API (FastAPI): thin routes over the handlers, one router per resource."""
+"""The gateway's HTTP API: one module of routes per resource (legs, fills, offers, admin)."""

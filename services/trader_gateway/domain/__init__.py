@@ -1,7 +1,19 @@
-"""Pure rules of the trader gateway: no I/O, no framework, plain values in and out.
+"""The gateway's rules, pure: no I/O, no framework, plain values in and out.
 
-Checks return a value (accepted or refused) rather than raising; exceptions mean
-a programming error or, for cursors, input that must become a 400.
+- ``legs``: a leg as the gateway keeps it; routed, cancelled, expired as the trader sees it;
+- ``fills`` and ``batches``: a fill, or many in order, on the trader's legs;
+- ``declines``: the remainder of a leg given back to sourcing;
+- ``closings``: a leg's end (declined, expired by the sweep, cancelled at sourcing's
+  request), with what it took and what it leaves undone;
+- ``offers``: what a trader can supply, in the markets it is registered for;
+- ``traders``: trading houses and their API keys;
+- ``pending``: a fill's price against treasury's reference; beyond the tolerance held
+  for a program admin's approval;
+- ``values``: refusal codes and the checks on the plain values traders send.
+
+Transitions take the state as it stands and return the state it becomes with what
+was decided (the fill or decline to tell sourcing), or a refusal saying why not;
+exceptions mean a programming error or an input no retry can fix.
 """
 
 from services.trader_gateway.domain.batches import (
@@ -10,12 +22,81 @@ from services.trader_gateway.domain.batches import (
     FillBatchResult,
     check_fill_batch,
 )
-from services.trader_gateway.domain.credentials import (
+from services.trader_gateway.domain.closings import (
+    Closed,
+    ClosingNotApplicable,
+    ClosingReason,
+    LegClosing,
+    cancel_leg,
+    close_leg,
+    expire_leg,
+    is_overdue,
+)
+from services.trader_gateway.domain.declines import (
+    MAX_REASON_LENGTH,
+    DeclineAccepted,
+    Declined,
+    DeclineNotApplicable,
+    DeclineRefused,
+    apply_decline,
+    check_decline,
+    decline_leg,
+)
+from services.trader_gateway.domain.fills import (
+    MAX_CLOCK_SKEW,
+    FillAccepted,
+    Filled,
+    FillNotApplicable,
+    FillProposal,
+    FillRefused,
+    apply_fill,
+    check_fill,
+    fill_leg,
+)
+from services.trader_gateway.domain.legs import (
+    OPEN_STATUSES,
+    Leg,
+    LegKind,
+    LegStatus,
+    UnusableLeg,
+    limit_per_unit,
+    route_leg,
+)
+from services.trader_gateway.domain.offers import (
+    MAX_OFFER_VALIDITY,
+    NOT_REGISTERED,
+    Offer,
+    OfferAccepted,
+    OfferChanges,
+    OfferDraft,
+    OfferProposal,
+    OfferRefused,
+    OfferStatus,
+    check_publish,
+    check_update,
+    check_withdraw,
+    draft_offer,
+)
+from services.trader_gateway.domain.pending import (
+    LEG_CLOSED_BEFORE_APPROVAL,
+    MAX_DECISION_REASON,
+    Held,
+    PendingStatus,
+    PriceBook,
+    approve_pending,
+    decision_reason_problem,
+    fill_or_hold,
+    hold_fill,
+    release_pending,
+)
+from services.trader_gateway.domain.traders import (
     Authenticated,
     AuthRefused,
     KeyRecord,
     KeyRotation,
     ParsedKey,
+    Trader,
+    TraderRegistration,
     active_keys,
     authenticate,
     issue_key,
@@ -24,137 +105,82 @@ from services.trader_gateway.domain.credentials import (
     rotate_keys,
     verify_key,
 )
-from services.trader_gateway.domain.cursors import (
-    CursorValue,
-    InvalidCursor,
-    decode_cursor,
-    encode_cursor,
-)
-from services.trader_gateway.domain.declines import (
-    MAX_REASON_LENGTH,
-    DeclineAccepted,
-    DeclineNotApplicable,
-    DeclineRefused,
-    apply_decline,
-    check_decline,
-)
-from services.trader_gateway.domain.fills import (
-    MAX_CLOCK_SKEW,
-    FillAccepted,
-    FillNotApplicable,
-    FillProposal,
-    FillRefused,
-    apply_fill,
-    check_fill,
-)
-from services.trader_gateway.domain.idempotency import (
-    Conflict,
-    InFlight,
-    JsonValue,
-    Proceed,
-    Replay,
-    StoredResponse,
-    canonical_json,
-    check_idempotency_key,
-    decide,
-    request_fingerprint,
-)
-from services.trader_gateway.domain.legs import Leg, LegKind, LegStatus, Tier, Unit
-from services.trader_gateway.domain.limits import (
-    DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE,
-    BucketState,
-    RateDecision,
-    RatePolicy,
-    clamp_page_size,
-    take,
-)
-from services.trader_gateway.domain.offers import (
-    MAX_OFFER_VALIDITY,
-    Offer,
-    OfferAccepted,
-    OfferChanges,
-    OfferDraft,
-    OfferRefused,
-    OfferStatus,
-    TraderRegistration,
-    check_publish,
-    check_update,
-    check_withdraw,
-)
-from services.trader_gateway.domain.problems import PROBLEM_TYPES, ProblemType, problem_type
-from services.trader_gateway.domain.refusals import Refusal, RefusalCode
+from services.trader_gateway.domain.values import Refusal, RefusalCode
 
 __all__ = [
-    "DEFAULT_PAGE_SIZE",
+    "LEG_CLOSED_BEFORE_APPROVAL",
     "MAX_BATCH_SIZE",
     "MAX_CLOCK_SKEW",
+    "MAX_DECISION_REASON",
     "MAX_OFFER_VALIDITY",
-    "MAX_PAGE_SIZE",
     "MAX_REASON_LENGTH",
-    "PROBLEM_TYPES",
+    "NOT_REGISTERED",
+    "OPEN_STATUSES",
     "AuthRefused",
     "Authenticated",
     "BatchFill",
-    "BucketState",
-    "Conflict",
-    "CursorValue",
+    "Closed",
+    "ClosingNotApplicable",
+    "ClosingReason",
     "DeclineAccepted",
     "DeclineNotApplicable",
     "DeclineRefused",
+    "Declined",
     "FillAccepted",
     "FillBatchResult",
     "FillNotApplicable",
     "FillProposal",
     "FillRefused",
-    "InFlight",
-    "InvalidCursor",
-    "JsonValue",
+    "Filled",
+    "Held",
     "KeyRecord",
     "KeyRotation",
     "Leg",
+    "LegClosing",
     "LegKind",
     "LegStatus",
     "Offer",
     "OfferAccepted",
     "OfferChanges",
     "OfferDraft",
+    "OfferProposal",
     "OfferRefused",
     "OfferStatus",
     "ParsedKey",
-    "ProblemType",
-    "Proceed",
-    "RateDecision",
-    "RatePolicy",
+    "PendingStatus",
+    "PriceBook",
     "Refusal",
     "RefusalCode",
-    "Replay",
-    "StoredResponse",
-    "Tier",
+    "Trader",
     "TraderRegistration",
-    "Unit",
+    "UnusableLeg",
     "active_keys",
     "apply_decline",
     "apply_fill",
+    "approve_pending",
     "authenticate",
-    "canonical_json",
+    "cancel_leg",
     "check_decline",
     "check_fill",
     "check_fill_batch",
-    "check_idempotency_key",
     "check_publish",
     "check_update",
     "check_withdraw",
-    "clamp_page_size",
-    "decide",
-    "decode_cursor",
-    "encode_cursor",
+    "close_leg",
+    "decision_reason_problem",
+    "decline_leg",
+    "draft_offer",
+    "expire_leg",
+    "fill_leg",
+    "fill_or_hold",
+    "hold_fill",
+    "is_overdue",
     "issue_key",
+    "limit_per_unit",
     "parse_key",
-    "problem_type",
-    "request_fingerprint",
+    "release_pending",
     "revoke_key",
     "rotate_keys",
-    "take",
+    "route_leg",
     "verify_key",
 ]

@@ -1,22 +1,31 @@
-"""Whether a trader's fill confirmation may be accepted against a leg, and its effect.
+"""A trader's fill on a leg: whether it may be accepted, and the leg it leaves.
 
 This is the money flow (OWASP API6): nothing is emitted unless every check passes.
+The gateway owns a leg's fills, so these are all the checks there are: a 201 is
+title passed, and no service downstream judges the fill again. Besides what is left,
+the limit price, mineral, unit and timing, the origin: an offer leg's fill comes
+from the offer's origin, and no fill from an origin the leg's phase excludes.
+``fill_leg`` is the transition (the leg after, and the fill to confirm);
+``check_fill`` and ``apply_fill`` are its two halves, the second a re-check that
+raises rather than over-fill a leg that moved on since the first.
 """
+
+from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from services.trader_gateway.domain.legs import Leg, LegStatus, Unit
-from services.trader_gateway.domain.refusals import Refusal, RefusalCode
+from services.trader_gateway.domain.legs import Leg, LegStatus
 from services.trader_gateway.domain.values import (
-    amount_problem,
+    Refusal,
+    RefusalCode,
     identifier_problem,
     is_aware,
     matches_name,
-    normalise_country,
-    require_aware,
+    terms_refusal,
 )
+from shared.contracts import Unit, require_aware
 
 # Traders stamp fills with their own clocks; a little drift is normal, a fill
 # dated well ahead of ours is a client bug or an attempt to game the deadline.
@@ -54,6 +63,11 @@ class FillAccepted:
     lot_reference: str
     filled_at: datetime
     remaining_after: Decimal
+    leg_filled: Decimal  # the leg's filled total after this fill
+    # The reference price in force (USD per ``unit``) and the deviation from it; None
+    # when treasury set no reference for the mineral.
+    reference_price: Decimal | None = None
+    deviation: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +77,14 @@ class FillRefused(Refusal):
 
 class FillNotApplicable(ValueError):
     """An accepted fill no longer fits the leg it is applied to (a stale read)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Filled:
+    """A fill accepted on a leg: the leg it leaves, and the fill to confirm."""
+
+    leg: Leg
+    fill: FillAccepted
 
 
 # One refusal for "no such leg" and "someone else's leg": a different answer would
@@ -103,7 +125,24 @@ def check_fill(
         lot_reference=proposal.lot_reference,
         filled_at=proposal.filled_at,
         remaining_after=leg.remaining - proposal.quantity,
+        leg_filled=leg.filled_quantity + proposal.quantity,
     )
+
+
+def fill_leg(
+    leg: Leg | None,
+    proposal: FillProposal,
+    trader_id: str,
+    now: datetime,
+    *,
+    clock_skew: timedelta = MAX_CLOCK_SKEW,
+) -> Filled | FillRefused:
+    """Fill ``leg`` (None: no such leg) as the trader proposes, or say why not."""
+    result = check_fill(leg, proposal, trader_id, now, clock_skew=clock_skew)
+    if isinstance(result, FillRefused):
+        return result
+    assert leg is not None, "check_fill accepts only a leg it was given"
+    return Filled(apply_fill(leg, result), result)
 
 
 def apply_fill(leg: Leg, accepted: FillAccepted) -> Leg:
@@ -113,7 +152,7 @@ def apply_fill(leg: Leg, accepted: FillAccepted) -> Leg:
         raise FillNotApplicable("fill belongs to another leg")
     if not leg.is_open:
         raise FillNotApplicable(f"leg is {leg.status}")
-    if accepted.quantity > leg.remaining:
+    if accepted.quantity > leg.available:
         raise FillNotApplicable("fill exceeds what is left on the leg")
     filled = leg.filled_quantity + accepted.quantity
     status = LegStatus.FILLED if filled == leg.quantity else LegStatus.PARTIALLY_FILLED
@@ -131,18 +170,11 @@ def _leg_state_refusal(leg: Leg, now: datetime) -> FillRefused | None:
 
 
 def _proposal_refusal(proposal: FillProposal) -> FillRefused | None:
-    problem = amount_problem(proposal.quantity, "quantity")
-    if problem is not None:
-        return FillRefused(RefusalCode.INVALID_QUANTITY, problem, "quantity")
-    problem = amount_problem(proposal.unit_price, "unit_price")
-    if problem is not None:
-        return FillRefused(RefusalCode.INVALID_PRICE, problem, "unit_price")
-    if normalise_country(proposal.origin_country) is None:
-        return FillRefused(
-            RefusalCode.INVALID_ORIGIN_COUNTRY,
-            "origin_country must be an ISO 3166-1 alpha-2 code such as 'AU'",
-            "origin_country",
-        )
+    refusal = terms_refusal(
+        FillRefused, proposal.quantity, proposal.unit_price, proposal.origin_country
+    )
+    if refusal is not None:
+        return refusal
     for name in ("mineral", "warehouse_id", "lot_reference"):
         problem = identifier_problem(getattr(proposal, name), name)
         if problem is not None:
@@ -190,12 +222,17 @@ def _against_leg_refusal(leg: Leg, proposal: FillProposal) -> FillRefused | None
                 name,
                 (("unit", str(leg.unit)),),
             )
-    if proposal.quantity > leg.remaining:
+    origin = _origin_refusal(leg, proposal.origin_country.upper())
+    if origin is not None:
+        return origin
+    if proposal.quantity > leg.available:
+        held = f" ({leg.pending_quantity} more await approval)" if leg.pending_quantity else ""
         return FillRefused(
             RefusalCode.OVER_FILL,
-            f"quantity {proposal.quantity} exceeds the {leg.remaining} {leg.unit} left on this leg",
+            f"quantity {proposal.quantity} exceeds the {leg.available} {leg.unit} left on this "
+            f"leg{held}",
             "quantity",
-            (("remaining", str(leg.remaining)), ("unit", str(leg.unit))),
+            (("remaining", str(leg.available)), ("unit", str(leg.unit))),
         )
     if leg.limit_price is not None and proposal.unit_price > leg.limit_price:
         return FillRefused(
@@ -203,5 +240,24 @@ def _against_leg_refusal(leg: Leg, proposal: FillProposal) -> FillRefused | None
             f"unit_price {proposal.unit_price} is above the limit price {leg.limit_price}",
             "unit_price",
             (("limit_price", str(leg.limit_price)),),
+        )
+    return None
+
+
+def _origin_refusal(leg: Leg, origin: str) -> FillRefused | None:
+    if leg.origin_country is not None and origin != leg.origin_country:
+        return FillRefused(
+            RefusalCode.ORIGIN_MISMATCH,
+            f"this leg takes an offer of origin {leg.origin_country}; "
+            f"origin_country must be {leg.origin_country}",
+            "origin_country",
+            (("origin_country", leg.origin_country),),
+        )
+    if origin in leg.excluded_origins:
+        return FillRefused(
+            RefusalCode.ORIGIN_EXCLUDED,
+            f"origin {origin} is excluded in this leg's phase",
+            "origin_country",
+            (("excluded_origins", ",".join(sorted(leg.excluded_origins))),),
         )
     return None

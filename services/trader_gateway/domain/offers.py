@@ -1,19 +1,26 @@
-"""What a trader can supply: publishing, updating and withdrawing offers."""
+"""What a trader can supply: drafting, publishing, updating and withdrawing offers.
+
+Each check takes the offer as it stands and returns the offer it becomes, and
+whether sourcing must hear of it (an update to the same terms tells it nothing).
+"""
+
+from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from services.trader_gateway.domain.legs import Unit
-from services.trader_gateway.domain.refusals import Refusal, RefusalCode
+from services.trader_gateway.domain.traders import TraderRegistration
 from services.trader_gateway.domain.values import (
-    amount_problem,
+    Refusal,
+    RefusalCode,
     identifier_problem,
     is_aware,
-    normalise_country,
-    require_aware,
+    terms_refusal,
 )
+from shared.catalogue import Catalogue
+from shared.contracts import Unit, require_aware
 
 # Beyond this horizon a price is a guess, and a stale offer would keep routing legs.
 MAX_OFFER_VALIDITY = timedelta(days=180)
@@ -25,11 +32,18 @@ class OfferStatus(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class TraderRegistration:
-    """Which markets a trading house is registered for: data ops maintain."""
+class OfferProposal:
+    """A new offer as the trader words it: a catalogue mineral, amounts in stated units."""
 
-    trader_id: str
-    markets: frozenset[str]
+    mineral: str
+    origin_country: str
+    quantity: Decimal
+    quantity_unit: Unit
+    unit_price: Decimal
+    price_per: Unit
+    warehouse_id: str
+    available_on: date
+    valid_until: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +90,17 @@ class Offer:
     available_on: date
     status: OfferStatus = OfferStatus.ACTIVE
 
+    def status_at(self, now: datetime) -> str:
+        """As traders see it: an active offer past its validity is expired (it routes no leg)."""
+        if self.status is OfferStatus.ACTIVE and self.valid_until <= now:
+            return "expired"
+        return self.status.value
+
 
 @dataclass(frozen=True, slots=True)
 class OfferAccepted:
     offer: Offer
+    changed: bool = True  # False: the same terms again, nothing new to tell sourcing
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +109,34 @@ class OfferRefused(Refusal):
 
 
 OFFER_NOT_FOUND = OfferRefused(RefusalCode.NOT_FOUND, "offer not found")
+NOT_REGISTERED = OfferRefused(RefusalCode.FORBIDDEN, "this trader is not registered")
+
+
+def draft_offer(
+    catalogue: Catalogue, offer_id: str, proposal: OfferProposal
+) -> OfferDraft | OfferRefused:
+    """An offer on a catalogue mineral, placed in its market and quoted in its unit."""
+    entry = catalogue.get(proposal.mineral)
+    if entry is None:
+        return OfferRefused(
+            RefusalCode.VALIDATION, f"unknown mineral {proposal.mineral!r}", "mineral"
+        )
+    unit = Unit(entry.unit.value)
+    refusal = _unit_refusal(unit, proposal.quantity_unit, proposal.price_per)
+    if refusal is not None:
+        return refusal
+    return OfferDraft(
+        offer_id=offer_id,
+        mineral=entry.id,
+        market=entry.market,
+        origin_country=proposal.origin_country,
+        unit=unit,
+        quantity=proposal.quantity,
+        unit_price=proposal.unit_price,
+        warehouse_id=proposal.warehouse_id,
+        valid_until=proposal.valid_until,
+        available_on=proposal.available_on,
+    )
 
 
 def check_publish(
@@ -114,8 +163,14 @@ def check_publish(
 
 
 def check_update(
-    offer: Offer | None, changes: OfferChanges, trader: TraderRegistration, now: datetime
+    offer: Offer | None,
+    changes: OfferChanges,
+    trader: TraderRegistration,
+    now: datetime,
+    *,
+    units: tuple[Unit, Unit] | None = None,
 ) -> OfferAccepted | OfferRefused:
+    """``units``: the quantity's and the price's, as the trader stated them."""
     require_aware(now, "now")
     if offer is None or offer.trader_id != trader.trader_id:
         return OFFER_NOT_FOUND
@@ -133,9 +188,11 @@ def check_update(
     )
     # A trader dropped from a market keeps no right to re-price its offers there.
     refusal = _market_refusal(offer.market, trader) or _content_refusal(updated, now)
+    if refusal is None and units is not None:
+        refusal = _unit_refusal(offer.unit, *units)
     if refusal is not None:
         return refusal
-    return OfferAccepted(updated)
+    return OfferAccepted(updated, changed=updated != offer)
 
 
 def check_withdraw(
@@ -148,6 +205,18 @@ def check_withdraw(
     if offer.status is not OfferStatus.ACTIVE:
         return OfferRefused(RefusalCode.OFFER_NOT_ACTIVE, f"offer is {offer.status}")
     return OfferAccepted(replace(offer, status=OfferStatus.WITHDRAWN))
+
+
+def _unit_refusal(unit: Unit, quantity_unit: Unit, price_per: Unit) -> OfferRefused | None:
+    for name, given in (("quantity.unit", quantity_unit), ("unit_price.per", price_per)):
+        if given is not unit:
+            return OfferRefused(
+                RefusalCode.UNIT_MISMATCH,
+                f"this mineral is quoted in {unit}; {name} must be {unit}",
+                name,
+                (("unit", unit.value),),
+            )
+    return None
 
 
 def _market_refusal(market: str, trader: TraderRegistration) -> OfferRefused | None:
@@ -165,18 +234,9 @@ def _content_refusal(offer: OfferDraft | Offer, now: datetime) -> OfferRefused |
         problem = identifier_problem(getattr(offer, name), name)
         if problem is not None:
             return OfferRefused(RefusalCode.VALIDATION, problem, name)
-    problem = amount_problem(offer.quantity, "quantity")
-    if problem is not None:
-        return OfferRefused(RefusalCode.INVALID_QUANTITY, problem, "quantity")
-    problem = amount_problem(offer.unit_price, "unit_price")
-    if problem is not None:
-        return OfferRefused(RefusalCode.INVALID_PRICE, problem, "unit_price")
-    if normalise_country(offer.origin_country) is None:
-        return OfferRefused(
-            RefusalCode.INVALID_ORIGIN_COUNTRY,
-            "origin_country must be an ISO 3166-1 alpha-2 code such as 'AU'",
-            "origin_country",
-        )
+    refusal = terms_refusal(OfferRefused, offer.quantity, offer.unit_price, offer.origin_country)
+    if refusal is not None:
+        return refusal
     return _validity_refusal(offer.valid_until, now) or _availability_refusal(offer)
 
 

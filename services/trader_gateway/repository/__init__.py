@@ -1,1 +1,1 @@
-"""The gateway's SQL: plain parameterised statements, one module per table family."""
+"""The gateway's write-side SQL: one module per table family, set-based statements."""

@@ -4,26 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 
 import asyncpg
 
-from services.trader_gateway.domain import Offer, OfferStatus, Unit
+from services.trader_gateway.domain import Offer, OfferStatus
+from shared.contracts import Unit
 from shared.db import Connection
 
-# "expired" is computed: an active offer past its valid_until no longer routes legs.
-OfferStatusFilter = Literal["active", "withdrawn", "expired", "all"]
-
-_COLUMNS = (
+COLUMNS = (
     "offer_id, trader_id, mineral, market, origin_country, unit, quantity, unit_price, "
     "warehouse_id, available_on, valid_until, status, created_at, updated_at"
 )
-_FILTER = {
-    "active": "status = 'active' AND valid_until > now()",
-    "withdrawn": "status = 'withdrawn'",
-    "expired": "status = 'active' AND valid_until <= now()",
-    "all": "true",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,13 +23,8 @@ class OfferRecord:
     created_at: datetime
     updated_at: datetime
 
-    def status_at(self, now: datetime) -> str:
-        if self.offer.status is OfferStatus.ACTIVE and self.offer.valid_until <= now:
-            return "expired"
-        return self.offer.status.value
 
-
-def _record(row: asyncpg.Record) -> OfferRecord:
+def record_of(row: asyncpg.Record) -> OfferRecord:
     offer = Offer(
         offer_id=row["offer_id"],
         trader_id=row["trader_id"],
@@ -62,18 +48,18 @@ async def get(
     """One of the trader's offers; another trader's offer reads as missing."""
     lock = " FOR UPDATE" if for_update else ""
     row = await conn.fetchrow(
-        f"SELECT {_COLUMNS} FROM offers WHERE offer_id = $1 AND trader_id = $2{lock}",
+        f"SELECT {COLUMNS} FROM offers WHERE offer_id = $1 AND trader_id = $2{lock}",
         offer_id,
         trader_id,
     )
-    return None if row is None else _record(row)
+    return None if row is None else record_of(row)
 
 
 async def insert(conn: Connection, offer: Offer) -> OfferRecord:
     row = await conn.fetchrow(
         "INSERT INTO offers (offer_id, trader_id, mineral, market, origin_country, unit, "
         "quantity, unit_price, warehouse_id, available_on, valid_until, status) "
-        f"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING {_COLUMNS}",
+        f"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING {COLUMNS}",
         offer.offer_id,
         offer.trader_id,
         offer.mineral,
@@ -88,14 +74,14 @@ async def insert(conn: Connection, offer: Offer) -> OfferRecord:
         offer.status.value,
     )
     assert row is not None
-    return _record(row)
+    return record_of(row)
 
 
 async def update(conn: Connection, offer: Offer) -> OfferRecord:
     row = await conn.fetchrow(
         "UPDATE offers SET quantity = $2, unit_price = $3, warehouse_id = $4, available_on = $5, "
         "valid_until = $6, status = $7, updated_at = now() "
-        f"WHERE offer_id = $1 RETURNING {_COLUMNS}",
+        f"WHERE offer_id = $1 RETURNING {COLUMNS}",
         offer.offer_id,
         offer.quantity,
         offer.unit_price,
@@ -105,28 +91,4 @@ async def update(conn: Connection, offer: Offer) -> OfferRecord:
         offer.status.value,
     )
     assert row is not None
-    return _record(row)
-
-
-async def page(
-    conn: Connection,
-    trader_id: str,
-    *,
-    status: OfferStatusFilter,
-    mineral: str | None,
-    after: tuple[datetime, str] | None,
-    limit: int,
-) -> list[OfferRecord]:
-    """The trader's offers, oldest first, keyset-paginated on (created_at, offer_id)."""
-    rows = await conn.fetch(
-        f"SELECT {_COLUMNS} FROM offers WHERE trader_id = $1 AND ({_FILTER[status]}) "
-        "AND ($2::text IS NULL OR mineral = $2) "
-        "AND ($3::timestamptz IS NULL OR (created_at, offer_id) > ($3, $4)) "
-        "ORDER BY created_at, offer_id LIMIT $5",
-        trader_id,
-        mineral,
-        after[0] if after else None,
-        after[1] if after else None,
-        limit,
-    )
-    return [_record(row) for row in rows]
+    return record_of(row)

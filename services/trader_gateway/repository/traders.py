@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
+from collections.abc import Sequence
+from typing import Literal
 
 import asyncpg
 
-from services.trader_gateway.domain import KeyRecord
+from services.trader_gateway.domain import KeyRecord, Trader
 from shared.db import Connection
 
-
-@dataclass(frozen=True, slots=True)
-class Trader:
-    trader_id: str
-    name: str
-    markets: tuple[str, ...]  # sorted, no repeats: equal terms compare equal
-    rank: int
-    capacity: Decimal
-    exposure_limit_usd: Decimal
-    active: bool
+COLUMNS = "trader_id, name, markets, rank, capacity, exposure_limit_usd, active"
+KEY_COLUMNS = "key_id, trader_id, secret_hash, scheme, created_at, revoked_at"
 
 
-def _trader(row: asyncpg.Record) -> Trader:
+def trader_of(row: asyncpg.Record) -> Trader:
     return Trader(
         trader_id=row["trader_id"],
         name=row["name"],
@@ -35,7 +26,7 @@ def _trader(row: asyncpg.Record) -> Trader:
     )
 
 
-def _key(row: asyncpg.Record) -> KeyRecord:
+def key_of(row: asyncpg.Record) -> KeyRecord:
     return KeyRecord(
         key_id=row["key_id"],
         trader_id=row["trader_id"],
@@ -46,24 +37,32 @@ def _key(row: asyncpg.Record) -> KeyRecord:
     )
 
 
-_TRADER = "trader_id, name, markets, rank, capacity, exposure_limit_usd, active"
-
-
 async def get(conn: Connection, trader_id: str, *, for_update: bool = False) -> Trader | None:
     lock = " FOR UPDATE" if for_update else ""
     row = await conn.fetchrow(
-        f"SELECT {_TRADER} FROM traders WHERE trader_id = $1{lock}", trader_id
+        f"SELECT {COLUMNS} FROM traders WHERE trader_id = $1{lock}", trader_id
     )
-    return None if row is None else _trader(row)
+    return None if row is None else trader_of(row)
 
 
-async def upsert(conn: Connection, trader: Trader) -> None:
-    await conn.execute(
-        f"INSERT INTO traders ({_TRADER}) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+async def register(conn: Connection, trader: Trader) -> Literal["created", "changed"] | None:
+    """Store the trader's terms; None when they are the terms already stored.
+
+    One statement: the row is locked by the upsert itself, so two registrations of
+    one trader queue, and their events enter the outbox in that order.
+    """
+    created = await conn.fetchval(
+        f"INSERT INTO traders ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) "
         "ON CONFLICT (trader_id) DO UPDATE SET name = EXCLUDED.name, markets = EXCLUDED.markets, "
         "rank = EXCLUDED.rank, capacity = EXCLUDED.capacity, "
         "exposure_limit_usd = EXCLUDED.exposure_limit_usd, active = EXCLUDED.active, "
-        "updated_at = now()",
+        "updated_at = now() "
+        "WHERE (traders.name, traders.markets, traders.rank, traders.capacity, "
+        "traders.exposure_limit_usd, traders.active) IS DISTINCT FROM (EXCLUDED.name, "
+        "EXCLUDED.markets, EXCLUDED.rank, EXCLUDED.capacity, EXCLUDED.exposure_limit_usd, "
+        "EXCLUDED.active) "
+        # xmax is 0 only on a row this statement inserted (an update leaves its own xid).
+        "RETURNING xmax = 0",
         trader.trader_id,
         trader.name,
         list(trader.markets),
@@ -72,32 +71,27 @@ async def upsert(conn: Connection, trader: Trader) -> None:
         trader.exposure_limit_usd,
         trader.active,
     )
+    if created is None:
+        return None
+    return "created" if created else "changed"
 
 
-async def key_for_login(conn: Connection | asyncpg.Pool, key_id: str) -> KeyRecord | None:
-    """The key stored under ``key_id``, if its trader is still active."""
-    row = await conn.fetchrow(
-        "SELECT k.key_id, k.trader_id, k.secret_hash, k.scheme, k.created_at, k.revoked_at "
-        "FROM api_keys k JOIN traders t USING (trader_id) WHERE k.key_id = $1 AND t.active",
-        key_id,
-    )
-    return None if row is None else _key(row)
-
-
-async def keys_of(conn: Connection, trader_id: str, *, for_update: bool = False) -> list[KeyRecord]:
+async def keys_of(
+    conn: Connection | asyncpg.Pool, trader_id: str, *, for_update: bool = False
+) -> list[KeyRecord]:
+    """Every key the trader was issued, oldest first (``views.trader`` reads them too)."""
     lock = " FOR UPDATE" if for_update else ""
     rows = await conn.fetch(
-        "SELECT key_id, trader_id, secret_hash, scheme, created_at, revoked_at FROM api_keys "
-        f"WHERE trader_id = $1 ORDER BY created_at, key_id{lock}",
+        f"SELECT {KEY_COLUMNS} FROM api_keys WHERE trader_id = $1 "
+        f"ORDER BY created_at, key_id{lock}",
         trader_id,
     )
-    return [_key(row) for row in rows]
+    return [key_of(row) for row in rows]
 
 
 async def insert_key(conn: Connection, key: KeyRecord) -> None:
     await conn.execute(
-        "INSERT INTO api_keys (key_id, trader_id, secret_hash, scheme, created_at, revoked_at) "
-        "VALUES ($1, $2, $3, $4, $5, $6)",
+        f"INSERT INTO api_keys ({KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)",
         key.key_id,
         key.trader_id,
         key.secret_hash,
@@ -107,5 +101,14 @@ async def insert_key(conn: Connection, key: KeyRecord) -> None:
     )
 
 
-async def set_revoked(conn: Connection, key_id: str, revoked_at: datetime | None) -> None:
-    await conn.execute("UPDATE api_keys SET revoked_at = $2 WHERE key_id = $1", key_id, revoked_at)
+async def set_revoked(conn: Connection, keys: Sequence[KeyRecord]) -> None:
+    """Store when each of ``keys`` stops working (one statement for a rotation's many)."""
+    if not keys:
+        return
+    await conn.execute(
+        "UPDATE api_keys SET revoked_at = u.at "
+        "FROM unnest($1::text[], $2::timestamptz[]) AS u(key_id, at) "
+        "WHERE api_keys.key_id = u.key_id",
+        [k.key_id for k in keys],
+        [k.revoked_at for k in keys],
+    )

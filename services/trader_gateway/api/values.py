@@ -1,4 +1,8 @@
-"""Values shared by the request and response bodies: amounts with explicit units."""
+"""The values the API's bodies are written in: amounts with explicit units, times, ids.
+
+Amounts are bounded decimals, read from text or exact JSON numbers (never floats)
+and answered as plain decimal text; times are RFC 3339 text with an offset.
+"""
 
 from __future__ import annotations
 
@@ -18,11 +22,14 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from services.trader_gateway.domain import Unit
+from shared.contracts import Unit
+from shared.http.json import DecimalText
 
 _DECIMAL_TEXT = r"^\d{1,12}(\.\d{1,6})?$"
 _POSITIVE_TEXT = r"^(?=.*[1-9])\d{1,12}(\.\d{1,6})?$"
 _MAX_AMOUNT = 999_999_999_999.999999
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _decimal_text(pattern: str) -> Callable[[object], object]:
@@ -30,16 +37,12 @@ def _decimal_text(pattern: str) -> Callable[[object], object]:
 
     def check(value: object) -> object:
         # Text must be plain decimal notation, exactly as documented: no exponent, sign
-        # or spaces. JSON numbers arrive as exact Decimals (see json_body.py).
+        # or spaces. JSON numbers arrive as exact Decimals (shared.http.json).
         if isinstance(value, str) and not compiled.fullmatch(value):
             raise ValueError("must be a decimal such as '12.5': up to 12 digits, 6 decimals")
         return value
 
     return check
-
-
-_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _text_matching(pattern: re.Pattern[str], what: str) -> Callable[[object], object]:
@@ -51,15 +54,6 @@ def _text_matching(pattern: re.Pattern[str], what: str) -> Callable[[object], ob
         return value
 
     return check
-
-
-Timestamp = Annotated[
-    AwareDatetime,
-    BeforeValidator(
-        _text_matching(_RFC3339, "an RFC 3339 time with offset, e.g. 2026-03-02T12:00:00Z")
-    ),
-]
-Day = Annotated[date, BeforeValidator(_text_matching(_ISO_DATE, "a date, e.g. 2026-03-02"))]
 
 
 def _plain(value: Decimal) -> Decimal:
@@ -79,6 +73,13 @@ def _amount_schema(pattern: str, minimum: dict[str, float]) -> WithJsonSchema:
     )
 
 
+Timestamp = Annotated[
+    AwareDatetime,
+    BeforeValidator(
+        _text_matching(_RFC3339, "an RFC 3339 time with offset, e.g. 2026-03-02T12:00:00Z")
+    ),
+]
+Day = Annotated[date, BeforeValidator(_text_matching(_ISO_DATE, "a date, e.g. 2026-03-02"))]
 # Bounded: at most 12 digits before the point and 6 after, so huge or over-precise
 # numbers are a 422, never an overflow, and sums stay exact (see domain/values.py).
 PositiveAmount = Annotated[
@@ -111,35 +112,27 @@ class QuantityIn(RequestBody):
     amount: PositiveAmount
     unit: MassUnit
 
-    @property
-    def unit_value(self) -> Unit:
-        return Unit(self.unit)
-
 
 class UnitPriceIn(RequestBody):
     amount: PositiveAmount
     currency: Literal["USD"] = "USD"
     per: MassUnit = Field(description="the unit the price is quoted per: t or kg")
 
-    @property
-    def per_value(self) -> Unit:
-        return Unit(self.per)
-
 
 class QuantityOut(BaseModel):
-    amount: Decimal
+    amount: DecimalText
     unit: MassUnit
+
+    @classmethod
+    def of(cls, amount: Decimal, unit: Unit) -> QuantityOut:
+        return cls(amount=amount, unit=unit.value)
 
 
 class UnitPriceOut(BaseModel):
-    amount: Decimal
+    amount: DecimalText
     currency: Literal["USD"] = "USD"
     per: MassUnit
 
-
-def quantity(amount: Decimal, unit: Unit) -> QuantityOut:
-    return QuantityOut(amount=amount, unit=unit.value)
-
-
-def price(amount: Decimal, unit: Unit) -> UnitPriceOut:
-    return UnitPriceOut(amount=amount, per=unit.value)
+    @classmethod
+    def of(cls, amount: Decimal, unit: Unit) -> UnitPriceOut:
+        return cls(amount=amount, per=unit.value)

@@ -1,6 +1,9 @@
-"""API keys for trading houses: issue, parse, verify, revoke, rotate.
+"""Trading houses: their terms as ops registered them, and their API keys.
 
-A key reads `vlt_<key_id>_<secret>`. The key id is public (it finds the record);
+A trading house's markets, rank and limits are data ops maintain; a trader may act
+only in the markets it is registered for.
+
+API keys: issue, parse, verify, revoke, rotate. A key reads `vlt_<key_id>_<secret>`. The key id is public (it finds the record);
 only a hash of the secret is ever stored.
 
 Why plain SHA-256 and not scrypt or PBKDF2: slow, salted hashes exist to protect
@@ -11,6 +14,8 @@ request. The key id and a version label go into the hash as domain separation, s
 stored hash cannot be moved to another record, and the scheme can change later.
 """
 
+from __future__ import annotations
+
 import hashlib
 import hmac
 import re
@@ -18,9 +23,39 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 
-from services.trader_gateway.domain.refusals import Refusal, RefusalCode
-from services.trader_gateway.domain.values import identifier_problem, require_aware
+from services.trader_gateway.domain.values import Refusal, RefusalCode, identifier_problem
+from shared.contracts import require_aware
+
+
+@dataclass(frozen=True, slots=True)
+class TraderRegistration:
+    """Which markets a trading house is registered for: data ops maintain."""
+
+    trader_id: str
+    markets: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Trader:
+    """A trading house's terms; two registrations with equal terms compare equal."""
+
+    trader_id: str
+    name: str
+    markets: tuple[str, ...]  # sorted, no repeats
+    rank: int
+    capacity: Decimal
+    exposure_limit_usd: Decimal
+    active: bool
+
+    @property
+    def registration(self) -> TraderRegistration | None:
+        """What the trader may act in; None once ops deactivated it."""
+        if not self.active:
+            return None
+        return TraderRegistration(self.trader_id, frozenset(self.markets))
+
 
 KEY_PREFIX = "vlt"
 HASH_SCHEME = "sha256-v1"
