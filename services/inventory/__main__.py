@@ -12,9 +12,10 @@ import os
 import sys
 
 from services.inventory.app import create_api, create_service
-from services.inventory.handlers.check import check_ledger
+from services.inventory.handlers.check_ledger import check_ledger
 from services.inventory.settings import NAME
 from shared.db import create_pool
+from shared.http.context import utc_now
 
 
 async def _check() -> int:
@@ -26,7 +27,7 @@ async def _check() -> int:
     pool = await create_pool(database_url, schema=NAME, max_size=1)
     try:
         async with pool.acquire() as conn:
-            report = await check_ledger(conn)
+            report = await check_ledger(conn, now=utc_now())
     finally:
         await pool.close()
     print(

@@ -1,38 +1,55 @@
-"""Wiring: the inventory service on the backbone, and its HTTP API."""
+"""Wiring only: inventory's service (the fills consumer) and its HTTP API."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.inventory.api import build_api
-from services.inventory.consumer import router
+from services.inventory import consumers
+from services.inventory.api import arrivals, holdings, lots, receipts, releases, warehouses
+from services.inventory.context import Inventory
+from services.inventory.handlers import refresh_gauges
 from services.inventory.settings import NAME, inventory_settings
-from shared import topics
-from shared.contracts import DemandSubmitted, HoldingsUpdated, ReleasePerformed
+from shared.contracts import HoldingsUpdated, ReleasePerformed, ReplenishmentRequested
+from shared.http.app import create_api as create_http_api
 from shared.service import Service
 from shared.settings import ServiceSettings
 
+__all__ = ["create_api", "create_service"]
+
 
 def create_service(settings: ServiceSettings | None = None) -> Service:
-    return Service(
+    widened = inventory_settings(settings)
+    service = Service(
         NAME,
-        routers=[router],
-        topics=[
-            topics.SOURCING_ORDERS,
-            topics.INVENTORY_HOLDINGS,
-            topics.INVENTORY_RELEASES,
-            topics.DEMAND_INTAKE,
-        ],
+        emits=[HoldingsUpdated, ReleasePerformed, ReplenishmentRequested],
         migrations=["services.inventory"],
-        settings=inventory_settings(settings),
-        emits=[
-            (topics.INVENTORY_HOLDINGS, HoldingsUpdated),
-            (topics.INVENTORY_RELEASES, ReleasePerformed),
-            (topics.DEMAND_INTAKE, DemandSubmitted),
-        ],
+        settings=widened,
+        background=[refresh_gauges.gauges],
     )
+    service.context = Inventory(
+        service,
+        replenishment_lead_days=widened.replenishment_lead_days,
+        replenishment_price_headroom=widened.replenishment_price_headroom,
+    )
+    service.subscribe(consumers.subscriptions(service.context))
+    return service
 
 
 def create_api(service: Service) -> FastAPI:
-    settings = inventory_settings(service.settings)
-    return build_api(service, replenishment_lead_days=settings.replenishment_lead_days)
+    return create_http_api(
+        title="Vault inventory",
+        description=(
+            "Holdings of the critical-minerals stockpile: warehouses, lots and their custody, "
+            "the append-only ledger, releases in a supply shock. Quantities are decimal text; "
+            "errors are RFC 9457 problem details."
+        ),
+        context=service.context,
+        routers=[
+            warehouses.router,
+            receipts.router,
+            holdings.router,
+            lots.router,
+            releases.router,
+            arrivals.router,  # issue 17: physical receipts apart from title
+        ],
+    )

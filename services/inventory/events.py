@@ -1,30 +1,37 @@
-"""The events inventory emits, built from what the domain decided; sent through the outbox."""
+"""What inventory publishes, built from what the domain decided; sent through the outbox.
+
+Topics, types and keys are the contracts' own (``shared.contracts.inventory``): a
+release's replenishment goes to ``vault.inventory.replenishments``, which only
+inventory writes; here each decision becomes its payloads.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from decimal import Decimal
 
-from services.inventory.domain import Lot, Movement, ReleasePlan
+from services.inventory.domain import Posting, ReleasePlan
 from services.inventory.settings import NAME
-from shared import topics
-from shared.contracts import DemandSubmitted, HoldingsUpdated, Quantity, ReleasePerformed
+from shared.contracts import (
+    HoldingsUpdated,
+    Quantity,
+    ReleasePerformed,
+    ReplenishmentRequested,
+    UnitPrice,
+)
 from shared.contracts.inventory import LotDraw
-from shared.envelope import EventMeta, new_event
-
-Outgoing = tuple[str, EventMeta]
+from shared.envelope import Envelope, EventMeta, new_event
 
 
 def holdings_updated(
-    movement: Movement,
-    balance: Decimal,
-    lot: Lot,
+    posting: Posting,
     *,
+    cause: EventMeta | None = None,
     correlation_id: str | None = None,
     causation_id: str | None = None,
-) -> Outgoing:
-    key = movement.key
+) -> Envelope[HoldingsUpdated]:
+    """One ledger movement and the balance it left, keyed by the order that bought the lot."""
+    movement, key = posting.movement, posting.movement.key
     payload = HoldingsUpdated(
         movement_id=movement.movement_id,
         kind=movement.kind.value,
@@ -36,54 +43,43 @@ def holdings_updated(
         tier=key.tier.value,
         delta=movement.quantity,
         unit=movement.unit.value,
-        balance=balance,
-        order_id=lot.order_id,
+        balance=posting.balance,
+        order_id=posting.lot.order_id,
         fill_id=movement.fill_id,
         release_id=movement.release_id,
         transfer_id=movement.transfer_id,
         at=movement.at,
     )
-    event = new_event(
-        "holdings.updated",
+    return new_event(
         payload,
-        key=lot.order_id,
         producer=NAME,
+        cause=cause,
         correlation_id=correlation_id,
         causation_id=causation_id,
     )
-    return topics.INVENTORY_HOLDINGS, event
 
 
 def holdings_updates(
-    movements: Sequence[Movement],
-    balances: Sequence[Decimal],
-    lots: dict[str, Lot],
-    *,
-    cause: EventMeta | None = None,
-) -> list[Outgoing]:
+    postings: Sequence[Posting], *, cause: EventMeta | None = None
+) -> list[Envelope[HoldingsUpdated]]:
+    return [holdings_updated(posting, cause=cause) for posting in postings]
+
+
+def of_release(plan: ReleasePlan) -> list[EventMeta]:
+    """A release, what it drew and the demand it raised, in that order.
+
+    Everything a release leads to is caused by its ``release.performed`` and shares
+    its correlation id, so one grep shows them together.
+    """
+    performed = release_performed(plan)
     return [
-        holdings_updated(
-            movement,
-            balance,
-            lots[movement.lot_id],
-            correlation_id=_correlation(cause),
-            causation_id=_causation(cause),
-        )
-        for movement, balance in zip(movements, balances, strict=True)
+        performed,
+        *holdings_updates(plan.postings, cause=performed),
+        new_event(replenishment_requested(plan), producer=NAME, cause=performed),
     ]
 
 
-# Events of one request (a release and all it leads to) share the first one's
-# correlation id, so one grep shows them together.
-def _correlation(cause: EventMeta | None) -> str | None:
-    return None if cause is None else cause.correlation_id
-
-
-def _causation(cause: EventMeta | None) -> str | None:
-    return None if cause is None else str(cause.event_id)
-
-
-def release_performed(plan: ReleasePlan, warehouse_id: str | None, deliver_by: date) -> Outgoing:
+def release_performed(plan: ReleasePlan) -> Envelope[ReleasePerformed]:
     draws = [
         LotDraw(lot_id=m.lot_id, warehouse_id=m.warehouse_id, quantity=-m.quantity)
         for m in plan.movements
@@ -95,32 +91,26 @@ def release_performed(plan: ReleasePlan, warehouse_id: str | None, deliver_by: d
         quantity=Quantity(amount=plan.quantity, unit=plan.unit.value),
         lots=[draw.lot_id for draw in draws],
         replenishment_request_id=plan.replenishment.demand_id,
-        warehouse_id=warehouse_id,
+        warehouse_id=plan.warehouse_id,
         draws=draws,
-        deliver_by=deliver_by,
+        deliver_by=plan.replenishment.deliver_by,
     )
-    event = new_event("release.performed", payload, key=plan.release_id, producer=NAME)
-    return topics.INVENTORY_RELEASES, event
+    return new_event(payload, producer=NAME)
 
 
-def replenishment_demand(plan: ReleasePlan, deliver_by: date, *, cause: EventMeta) -> Outgoing:
-    """What was drawn goes back into the pipeline as demand, to be bought domestic-first."""
+def replenishment_requested(plan: ReleasePlan) -> ReplenishmentRequested:
+    """What was drawn goes back into the pipeline, to be bought domestic-first, at most at
+    the limit the drawn lots' prices set."""
     demand = plan.replenishment
-    payload = DemandSubmitted(
-        manufacturer_id=demand.manufacturer,
+    limit = demand.limit_price
+    return ReplenishmentRequested(
+        release_id=plan.release_id,
         request_id=demand.demand_id,
+        manufacturer_id=demand.manufacturer,
         mineral=demand.mineral,
-        quantity=str(demand.quantity),
-        unit=demand.unit.value,
-        deliver_by=deliver_by.isoformat(),
-        kind="replenishment",
+        # Plain decimal text on the wire: 10, never 1E+1.
+        quantity=Quantity(amount=Decimal(format(demand.quantity, "f")), unit=demand.unit.value),
+        deliver_by=demand.deliver_by,
+        limit_price=None if limit is None else UnitPrice(amount=limit, per=demand.unit.value),
+        price_basis=demand.price_basis,
     )
-    event = new_event(
-        "demand.submitted",
-        payload,
-        key=f"{demand.manufacturer}:{demand.demand_id}",
-        producer=NAME,
-        correlation_id=_correlation(cause),
-        causation_id=_causation(cause),
-    )
-    return topics.DEMAND_INTAKE, event

@@ -1,6 +1,9 @@
-"""Inventory's settings: the service's own, plus how far ahead replenishment is due."""
+"""Inventory's settings: the shared ones (``shared.settings``), plus when replenishment is due
+and how far above what the released lots cost it may be bought."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from pydantic import Field
 
@@ -17,12 +20,16 @@ class InventorySettings(ServiceSettings):
         alias="VAULT_REPLENISHMENT_LEAD_DAYS",
         description="deliver_by of a replenishment demand = release day + this many days",
     )
+    replenishment_price_headroom: Decimal = Field(
+        default=Decimal("0.25"),
+        ge=0,
+        le=10,
+        alias="VAULT_REPLENISHMENT_PRICE_HEADROOM",
+        description="a replenishment's limit price = the dearest lot drawn x (1 + this); "
+        "interim, until participation agreements set the price",
+    )
 
 
-def inventory_settings(settings: ServiceSettings | None) -> InventorySettings:
+def inventory_settings(settings: ServiceSettings | None = None) -> InventorySettings:
     """Widen plain service settings (as tests and the launcher give them) to inventory's."""
-    if settings is None:
-        return InventorySettings()
-    if isinstance(settings, InventorySettings):
-        return settings
-    return InventorySettings(**settings.model_dump())
+    return InventorySettings.widened(settings)

@@ -1,7 +1,7 @@
-"""The read model: holdings, receipts, history and custody, straight from SQL for reading.
+"""Inventory's read side: holdings, receipts, history, custody, releases, straight from SQL.
 
-Kept apart from the write side: nothing here locks, and nothing here is used to decide.
-Rows come back as plain dicts named as the API names them.
+Kept apart from the write side: nothing here locks, and nothing here is used to
+decide. Rows come back as plain dicts named as the API names them.
 """
 
 from __future__ import annotations
@@ -12,8 +12,15 @@ from typing import Any
 
 import asyncpg
 
+from services.inventory.domain import Release, Warehouse
+from services.inventory.repository import releases
+from services.inventory.repository.held_fills import COLUMNS as HELD_COLUMNS
+from services.inventory.repository.held_fills import HeldFill, held_from_row
 from services.inventory.repository.ledger import MOVEMENT_COLUMNS
 from services.inventory.repository.lots import LOT_COLUMNS
+from services.inventory.repository.warehouses import COLUMNS as WAREHOUSE_COLUMNS
+from services.inventory.repository.warehouses import warehouse_from
+from shared.reconciliation import Receipt
 
 Row = dict[str, Any]
 
@@ -35,6 +42,7 @@ _OUTPUT_NAME = {
     "owner": "owner",
     "lot": "lot_id",
 }
+HISTORY_COLUMNS = [c.strip() for c in MOVEMENT_COLUMNS.split(",")] + ["recorded_at"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,8 +114,7 @@ async def lot_custody(pool: asyncpg.Pool, lot_id: str) -> Row | None:
         if lot is None:
             return None
         custodian = await conn.fetchrow(
-            "SELECT warehouse_id, name, kind, location, operator FROM warehouses "
-            "WHERE warehouse_id = $1",
+            f"SELECT {WAREHOUSE_COLUMNS} FROM warehouses WHERE warehouse_id = $1",
             lot["warehouse_id"],
         )
         ancestors = await conn.fetch(
@@ -142,3 +149,51 @@ async def lot_custody(pool: asyncpg.Pool, lot_id: str) -> Row | None:
         "balances": [dict(row) for row in balances],
         "movements": [dict(row) for row in movements],
     }
+
+
+async def held_fills(
+    pool: asyncpg.Pool,
+    *,
+    warehouse_id: str | None = None,
+    order_id: str | None = None,
+    include_booked: bool = False,
+) -> list[HeldFill]:
+    rows = await pool.fetch(
+        f"SELECT {HELD_COLUMNS} FROM held_fills "
+        "WHERE ($1::text IS NULL OR warehouse_id = $1) AND ($2::text IS NULL OR order_id = $2) "
+        "AND ($3 OR booked_at IS NULL) ORDER BY held_at, fill_id",
+        warehouse_id,
+        order_id,
+        include_booked,
+    )
+    return [held_from_row(row) for row in rows]
+
+
+async def warehouses(pool: asyncpg.Pool) -> list[Warehouse]:
+    rows = await pool.fetch(f"SELECT {WAREHOUSE_COLUMNS} FROM warehouses ORDER BY warehouse_id")
+    return [warehouse_from(row) for row in rows]
+
+
+async def release(pool: asyncpg.Pool, manufacturer_id: str, release_id: str) -> Release | None:
+    """A release performed and what it drew (the same read a retry is answered from)."""
+    async with pool.acquire() as conn:
+        return await releases.get(conn, manufacturer_id, release_id)
+
+
+async def receipts_for_reconciliation(
+    pool: asyncpg.Pool, *, after: str | None, limit: int
+) -> list[Receipt]:
+    """Every fill inventory has: received (a receipt on the ledger) or held for ops, by fill id."""
+    rows = await pool.fetch(
+        "SELECT fill_id, order_id, leg_id, quantity, held, reason FROM ("
+        "  SELECT m.fill_id, l.order_id, l.leg_id, m.quantity, false AS held, '' AS reason"
+        "  FROM movements m JOIN lots l ON l.lot_id = m.lot_id WHERE m.kind = 'receipt'"
+        "  UNION ALL"
+        "  SELECT h.fill_id, h.order_id, h.fill->>'leg_id', "
+        "  (h.fill->'quantity'->>'amount')::numeric, true, h.reason"
+        "  FROM held_fills h WHERE h.booked_at IS NULL"
+        ") r WHERE ($1::text IS NULL OR fill_id > $1) ORDER BY fill_id, held LIMIT $2",
+        after,
+        limit,
+    )
+    return [Receipt.model_validate(dict(row)) for row in rows]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -11,7 +13,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 
-from services.inventory.api.encoding import plain
+from shared.http.json import plain
 
 CSV_MEDIA_TYPE = "text/csv"
 # A cell starting with one of these is run as a formula by spreadsheets; names come
@@ -45,5 +47,14 @@ def csv_response(
     return Response(
         out.getvalue(),
         media_type=f"{CSV_MEDIA_TYPE}; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="{filename}"'},
+        headers={"content-disposition": content_disposition(filename)},
     )
+
+
+def content_disposition(filename: str) -> str:
+    """An attachment header for any name (it holds a path parameter, which may be any
+    Unicode): headers are Latin-1, so a plain ASCII name and the exact one per RFC 6266
+    (``filename*``, UTF-8 percent-encoded). Any text once made it a 500."""
+    plain_name = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
+    exact = urllib.parse.quote(filename.encode("utf-8", "surrogatepass"), safe="")
+    return f"attachment; filename=\"{plain_name}\"; filename*=UTF-8''{exact}"

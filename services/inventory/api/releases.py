@@ -1,13 +1,18 @@
-"""Releases: a manufacturer draws its own material out in a supply shock."""
+"""Releases: a manufacturer draws its own material out in a supply shock.
+
+POST /v1/releases                                     201 drawn, 200 a retry, 409 above holdings
+GET  /v1/manufacturers/{manufacturer_id}/releases/{release_id}   a release performed
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import Depends, Response
 
-from services.inventory.api.context import Ctx, request_id
-from services.inventory.api.problems import Problem
+from services.inventory import views
+from services.inventory.api import Ctx
+from services.inventory.api.client_ids import IdempotencyKey, request_id
 from services.inventory.api.schemas import (
     REPLENISHMENT_PREFIX_LENGTH,
     DrawOut,
@@ -15,28 +20,34 @@ from services.inventory.api.schemas import (
     ReleaseOut,
     ReplenishmentOut,
 )
-from services.inventory.domain import ReleaseRefused
-from services.inventory.handlers.receipts import catalogue_units
-from services.inventory.handlers.releases import Released, ReleaseRequest, release
-from services.inventory.handlers.requests import IdReused
-from services.inventory.repository import ledger, releases
-from shared.catalogue import load_catalogue
+from services.inventory.domain import (
+    IdReused,
+    Release,
+    ReleaseRefused,
+    ReleaseRequest,
+    check_request,
+)
+from services.inventory.handlers.draw import perform_draw
+from shared.access.entitlements import may_act_for, may_read
+from shared.http.app import router as api_router
+from shared.http.auth import Caller, OwnOrOps, Role, forbidden, requires
+from shared.http.problems import ProblemError, not_found, problem_responses
+from shared.participation_rules import DrawRefused
 
-router = APIRouter(prefix="/v1", tags=["releases"])
+Drawer = Annotated[Caller, Depends(requires(Role.MANUFACTURER, Role.PROGRAM_ADMIN))]
 
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+router = api_router(tags=["releases"])
 
 
-def release_out(done: Released) -> ReleaseOut:
-    record = done.record
+def release_out(release: Release, *, replayed: bool) -> ReleaseOut:
     return ReleaseOut(
-        release_id=record.release_id,
-        manufacturer_id=record.manufacturer_id,
-        mineral=record.mineral,
-        quantity=record.quantity,
-        unit=record.unit.value,
-        warehouse_id=record.warehouse_id,
-        rule=record.rule,
+        release_id=release.release_id,
+        manufacturer_id=release.manufacturer_id,
+        mineral=release.mineral,
+        quantity=release.quantity,
+        unit=release.unit.value,
+        warehouse_id=release.warehouse_id,
+        rule=release.rule,
         draws=[
             DrawOut(
                 lot_id=m.lot_id,
@@ -44,49 +55,45 @@ def release_out(done: Released) -> ReleaseOut:
                 quantity=-m.quantity,
                 movement_id=m.movement_id,
             )
-            for m in done.draws
+            for m in release.draws
         ],
         replenishment=ReplenishmentOut(
-            request_id=record.replenishment_request_id, deliver_by=record.deliver_by
+            request_id=release.replenishment_request_id,
+            deliver_by=release.deliver_by,
+            limit_price=release.replenishment_limit,
         ),
-        performed_at=record.performed_at,
-        replayed=done.replayed,
+        performed_at=release.performed_at,
+        replayed=replayed,
     )
 
 
-def _check_mineral(body: ReleaseIn) -> None:
-    mineral = load_catalogue().get(body.mineral)
-    if mineral is None:
-        raise Problem(422, "unknown-mineral", f"{body.mineral!r} is not in the mineral catalogue")
-    if body.unit is not None and body.unit != mineral.unit.value:
-        raise Problem(
-            422,
-            "unit-mismatch",
-            f"{body.mineral} is counted in {mineral.unit.value}; the release says {body.unit}",
-        )
-    # The catalogue's per-order ceiling catches typos (kg for t, extra zeros), and the
-    # replenishment demand this release raises would be refused above it anyway.
-    if body.quantity > mineral.max_order_quantity:
-        raise Problem(
-            422,
-            "quantity-above-ceiling",
-            f"{body.quantity} {mineral.unit.value} of {body.mineral} is above the "
-            f"{mineral.max_order_quantity} {mineral.unit.value} one order may ask for; "
-            "release it in parts",
-        )
-
-
-@router.post("/releases", status_code=201, response_model=ReleaseOut)
-async def perform_release(
-    body: ReleaseIn, ctx: Ctx, response: Response, idempotency_key: IdempotencyKey = None
+@router.post(
+    "/releases",
+    status_code=201,
+    response_model=ReleaseOut,
+    responses=problem_responses(400, 403, 409, 422, 503),
+)
+async def release(
+    who: Drawer,
+    body: ReleaseIn,
+    ctx: Ctx,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
 ) -> ReleaseOut:
     """Draw material out, oldest lots first (FIFO); a replenishment demand follows.
 
     Never more than is held for the manufacturer (in the warehouse, if one is named).
     Send a ``release_id`` or an ``Idempotency-Key`` (the manufacturer's own id, unique
-    per manufacturer) so that a retry is not drawn twice.
+    per manufacturer) so that a retry is not drawn twice. A manufacturer draws its own
+    material only (another's is 403); a program admin may on its behalf.
     """
-    _check_mineral(body)
+    if not may_act_for(who, body.manufacturer_id):
+        raise forbidden("this key may not release material in that manufacturer's name")
+    mineral = ctx.catalogue.get(body.mineral)
+    refused = check_request(body.mineral, body.quantity, body.unit, mineral)
+    if refused is not None:
+        raise ProblemError(422, refused.problem.value, refused.detail)
+    assert mineral is not None
     command = ReleaseRequest(
         release_id=request_id(
             "release",
@@ -99,37 +106,62 @@ async def perform_release(
         quantity=body.quantity,
         warehouse_id=body.warehouse_id,
     )
-    async with ctx.pool.acquire() as conn, conn.transaction():
-        outcome = await release(
-            conn, command, now=ctx.clock(), lead_days=ctx.replenishment_lead_days
+    async with ctx.service.transaction() as conn:
+        outcome = await perform_draw(  # issue 16: judged by the rights in force
+            conn,
+            command,
+            now=ctx.now(),
+            lead_days=ctx.replenishment_lead_days,
+            price_headroom=ctx.replenishment_price_headroom,
+        )
+    if isinstance(outcome, DrawRefused):  # issue 16: beyond the agreement's rights
+        raise ProblemError(
+            403,
+            "draw_beyond_rights",
+            outcome.reason,
+            extensions={
+                "requested": outcome.requested,
+                "may_draw_own": outcome.allowance.own,
+                "may_draw_from_pool": outcome.allowance.pool,
+                "unit": mineral.unit.value,
+            },
         )
     if isinstance(outcome, ReleaseRefused):
-        raise Problem(
+        raise ProblemError(
             409,
-            "insufficient-holdings",
+            "insufficient_holdings",
             outcome.reason,
-            release_id=outcome.release_id,
-            held=outcome.held,
-            requested=outcome.requested,
-            unit=catalogue_units()[body.mineral].value,
+            extensions={
+                "release_id": outcome.release_id,
+                "held": outcome.held,
+                "requested": outcome.requested,
+                "unit": mineral.unit.value,
+            },
         )
     if isinstance(outcome, IdReused):
-        raise Problem(422, "idempotency-key-reused", outcome.detail, release_id=outcome.request_id)
+        raise ProblemError(
+            422,
+            "idempotency_key_reused",
+            outcome.detail,
+            extensions={"release_id": outcome.request_id},
+        )
+    done = outcome.release
     response.headers["location"] = (
-        f"/v1/manufacturers/{outcome.record.manufacturer_id}/releases/{outcome.record.release_id}"
+        f"/v1/manufacturers/{done.manufacturer_id}/releases/{done.release_id}"
     )
     if outcome.replayed:
         response.status_code = 200
-    return release_out(outcome)
+    return release_out(done, replayed=outcome.replayed)
 
 
-@router.get("/manufacturers/{manufacturer_id}/releases/{release_id}", response_model=ReleaseOut)
-async def get_release(manufacturer_id: str, release_id: str, ctx: Ctx) -> ReleaseOut:
-    async with ctx.pool.acquire() as conn:
-        record = await releases.get(conn, manufacturer_id, release_id)
-        if record is None:
-            raise Problem(
-                404, "release-not-found", f"no release {release_id!r} for {manufacturer_id!r}"
-            )
-        draws = await ledger.movements_of_release(conn, manufacturer_id, release_id)
-    return release_out(Released(record, draws, replayed=True))
+@router.get(
+    "/manufacturers/{manufacturer_id}/releases/{release_id}",
+    response_model=ReleaseOut,
+    responses=problem_responses(404),
+)
+async def get_release(who: OwnOrOps, manufacturer_id: str, release_id: str, ctx: Ctx) -> ReleaseOut:
+    mine = may_read(who, manufacturer_id)
+    found = await views.release(ctx.service.pool, manufacturer_id, release_id) if mine else None
+    if found is None:
+        raise not_found("no such release")
+    return release_out(found, replayed=True)

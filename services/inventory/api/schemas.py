@@ -1,4 +1,4 @@
-"""What the HTTP API accepts and answers. Quantities are decimals, sent and returned as text."""
+"""What inventory's HTTP API accepts and answers. Quantities are decimals, sent and returned as text."""
 
 from __future__ import annotations
 
@@ -6,9 +6,18 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from shared.contracts.common import Amount, Identifier, PositiveAmount
+from shared.http.json import DecimalText
+
+
+def _not_blank(text: str) -> str:
+    # An unexplained or anonymous change to holdings cannot be audited later.
+    if not text.strip():
+        raise ValueError("must not be blank")
+    return text
+
 
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 # A mineral id as the catalogue spells it; whether it is in the catalogue is checked later.
@@ -25,6 +34,7 @@ ReleaseId = Annotated[
 ReleaseQuantity = Annotated[
     Decimal, Field(gt=0, max_digits=18, decimal_places=3, allow_inf_nan=False)
 ]
+LotId = Annotated[str, Field(min_length=1, max_length=300)]
 
 
 class Request(BaseModel):
@@ -59,7 +69,7 @@ class HeldFillOut(Answer):
     order_id: str
     warehouse_id: str
     mineral: str
-    quantity: Decimal
+    quantity: DecimalText
     unit: str
     manufacturer_id: str
     reason: str
@@ -90,7 +100,7 @@ class ReleaseIn(Request):
 class DrawOut(Answer):
     lot_id: str
     warehouse_id: str
-    quantity: Decimal
+    quantity: DecimalText
     movement_id: str
 
 
@@ -98,13 +108,18 @@ class ReplenishmentOut(Answer):
     request_id: str
     deliver_by: date
     kind: Literal["replenishment"] = "replenishment"
+    limit_price: DecimalText | None = Field(
+        default=None,
+        description="USD per unit: the dearest lot drawn plus the headroom; none when no "
+        "lot drawn recorded its price",
+    )
 
 
 class ReleaseOut(Answer):
     release_id: str
     manufacturer_id: str
     mineral: str
-    quantity: Decimal
+    quantity: DecimalText
     unit: str
     warehouse_id: str | None
     rule: str
@@ -115,7 +130,7 @@ class ReleaseOut(Answer):
 
 
 class TransferIn(Request):
-    lot_id: Annotated[str, Field(min_length=1, max_length=300)]
+    lot_id: LotId
     to_warehouse_id: Identifier
     quantity: PositiveAmount
     transfer_id: Identifier | None = None
@@ -128,17 +143,17 @@ class TransferOut(Answer):
     split: bool
     from_warehouse_id: str
     to_warehouse_id: str
-    quantity: Decimal
+    quantity: DecimalText
     unit: str
     at: datetime
     replayed: bool
 
 
 class AdjustmentIn(Request):
-    lot_id: Annotated[str, Field(min_length=1, max_length=300)]
+    lot_id: LotId
     quantity: Amount = Field(description="signed: negative takes material off the books")
-    reason: Annotated[str, Field(min_length=1, max_length=500)]
-    author: Text
+    reason: Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_not_blank)]
+    author: Annotated[Text, AfterValidator(_not_blank)]
     adjustment_id: Identifier | None = None
 
 
@@ -147,7 +162,7 @@ class AdjustmentOut(Answer):
     movement_id: str
     lot_id: str
     warehouse_id: str
-    quantity: Decimal
+    quantity: DecimalText
     unit: str
     reason: str
     author: str
@@ -160,8 +175,8 @@ class DiscrepancyOut(Answer):
     detail: str
     lot_id: str | None = None
     warehouse_id: str | None = None
-    live: Decimal | None = None
-    rebuilt: Decimal | None = None
+    live: DecimalText | None = None
+    rebuilt: DecimalText | None = None
 
 
 class CheckOut(Answer):

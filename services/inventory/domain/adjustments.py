@@ -6,9 +6,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from services.inventory.domain.lots import LotBalance
+from services.inventory.domain.lots import LotBalance, Posting
 from services.inventory.domain.movements import Movement, MovementKind
-from services.inventory.domain.values import is_blank, require_aware, require_quantity
+from services.inventory.domain.values import is_blank, require_quantity
+from shared.contracts import require_aware
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AdjustmentRequest:
+    adjustment_id: str
+    lot_id: str
+    quantity: Decimal
+    reason: str
+    author: str
+
+    @property
+    def movement_id(self) -> str:
+        # One adjustment id, one ledger line: a retry finds the line it wrote.
+        return f"adjustment:{self.adjustment_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,8 +40,8 @@ def plan_adjustment(
     author: str,
     adjustment_id: str,
     at: datetime,
-) -> Movement | AdjustmentRefused:
-    """Plan a signed correction (e.g. a weighing difference) to one lot."""
+) -> Posting | AdjustmentRefused:
+    """Plan a signed correction (e.g. a weighing difference) to one lot: its line and what is left."""
     require_quantity(quantity, f"adjustment {adjustment_id} quantity")
     require_aware(at, f"adjustment {adjustment_id} time")
     lot = holding.lot
@@ -43,7 +58,7 @@ def plan_adjustment(
             f"lot {lot.lot_id} holds {holding.quantity} {lot.unit}; an adjustment of "
             f"{quantity} {lot.unit} would leave it negative",
         )
-    return Movement(
+    movement = Movement(
         movement_id=f"adjustment:{adjustment_id}",
         kind=MovementKind.ADJUSTMENT,
         at=at,
@@ -53,3 +68,4 @@ def plan_adjustment(
         reason=reason,
         author=author,
     )
+    return holding.post(movement)

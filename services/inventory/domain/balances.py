@@ -8,7 +8,8 @@ from typing import TypeVar
 
 from services.inventory.domain.errors import NegativeBalance
 from services.inventory.domain.movements import Movement
-from services.inventory.domain.values import BalanceKey, Balances, Tier
+from services.inventory.domain.values import BalanceKey, Balances
+from shared.contracts import Tier
 
 K = TypeVar("K", bound=Hashable)
 

@@ -1,4 +1,7 @@
-"""Errors the inventory domain raises when asked to break one of its rules."""
+"""Errors the inventory domain raises when asked to break one of its rules.
+
+A time without a zone is refused with the contracts' ``NaiveDatetime``, as in every service.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ class InventoryError(Exception):
 
 
 class InvalidValue(InventoryError):
-    """A value that no ledger line may carry: a float quantity, a naive time."""
+    """A value that no ledger line may carry: a float or infinite quantity."""
 
 
 class InvalidMovement(InventoryError):

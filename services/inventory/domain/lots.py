@@ -1,4 +1,4 @@
-"""Lots: the chain of custody of each parcel of material the program owns."""
+"""Lots: the chain of custody of each parcel of material the program owns, and what each holds."""
 
 from __future__ import annotations
 
@@ -6,17 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from services.inventory.domain.errors import UnknownLot
-from services.inventory.domain.values import (
-    BalanceKey,
-    Balances,
-    Phase,
-    Tier,
-    Unit,
-    require_aware,
-    require_quantity,
-)
+from services.inventory.domain.errors import NegativeBalance, UnknownLot
+from services.inventory.domain.values import BalanceKey, Balances, require_quantity
+from shared.contracts import Phase, Tier, Unit, require_aware
+
+if TYPE_CHECKING:
+    from services.inventory.domain.movements import Movement
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -43,6 +40,10 @@ class Lot:
     received_at: datetime
     split_from: str | None = None
     merged_into: str | None = None
+    unit_price: Decimal | None = None
+    """What the fill paid, USD per ``unit``; None for lots booked before prices were kept."""
+    leg_id: str | None = None
+    """The leg whose fill the lot is (None for lots booked before it was kept)."""
 
     def __post_init__(self) -> None:
         require_aware(self.received_at, f"lot {self.lot_id} received_at")
@@ -61,13 +62,49 @@ class Lot:
 
 @dataclass(frozen=True, slots=True)
 class LotBalance:
-    """A lot and what is currently held of it."""
+    """A lot and what it holds now, in its custodian's warehouse (elsewhere it holds nothing)."""
 
     lot: Lot
     quantity: Decimal
 
     def __post_init__(self) -> None:
         require_quantity(self.quantity, f"balance of {self.lot.lot_id}")
+
+    def post(self, movement: Movement) -> Posting:
+        """This holding after ``movement``: the new state, and the ledger line that made it."""
+        if movement.key != self.lot.key:
+            raise UnknownLot(f"movement {movement.movement_id} does not move {self.lot.lot_id}")
+        after = self.quantity + movement.quantity
+        if after < 0:
+            raise NegativeBalance(movement, self.quantity)
+        return Posting(movement, LotBalance(self.lot, after))
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """A movement and the holding it leaves: what one ``holdings.updated`` reports."""
+
+    movement: Movement
+    holding: LotBalance
+
+    @property
+    def lot(self) -> Lot:
+        return self.holding.lot
+
+    @property
+    def balance(self) -> Decimal:
+        return self.holding.quantity
+
+
+@dataclass(frozen=True, slots=True)
+class NoSuchLot:
+    """A command named a lot nobody has heard of."""
+
+    lot_id: str
+
+    @property
+    def detail(self) -> str:
+        return f"no lot {self.lot_id!r}"
 
 
 def lot_balances(lots: Mapping[str, Lot], balances: Balances) -> list[LotBalance]:

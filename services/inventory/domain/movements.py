@@ -8,13 +8,8 @@ from decimal import Decimal
 from enum import StrEnum
 
 from services.inventory.domain.errors import InvalidMovement
-from services.inventory.domain.values import (
-    BalanceKey,
-    Unit,
-    is_blank,
-    require_aware,
-    require_quantity,
-)
+from services.inventory.domain.values import BalanceKey, is_blank, require_quantity
+from shared.contracts import Unit, require_aware
 
 
 class MovementKind(StrEnum):

@@ -1,22 +1,16 @@
-"""Booking a confirmed fill into holdings."""
+"""A lot's first day: a confirmed fill becomes a new lot and the receipt that puts it on the books."""
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping
+from collections.abc import Collection, Container, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from services.inventory.domain.lots import Lot
+from services.inventory.domain.lots import Lot, LotBalance, Posting
 from services.inventory.domain.movements import Movement, MovementKind
-from services.inventory.domain.values import (
-    Phase,
-    Tier,
-    Unit,
-    Warehouse,
-    require_aware,
-    require_quantity,
-)
+from services.inventory.domain.values import Warehouse, require_quantity
+from shared.contracts import Phase, Tier, Unit, require_aware
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -38,6 +32,7 @@ class Fill:
     phase: Phase
     policy_version: str
     owner: str
+    leg_id: str | None = None
 
     def __post_init__(self) -> None:
         require_quantity(self.quantity, f"fill {self.fill_id} quantity")
@@ -52,6 +47,11 @@ class Receipt:
     lot: Lot
     movement: Movement
     warehouse: Warehouse
+
+    @property
+    def posting(self) -> Posting:
+        # A new lot held nothing before its receipt.
+        return LotBalance(self.lot, Decimal(0)).post(self.movement)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +69,17 @@ class AlreadyBooked:
     fill_id: str
 
 
+Booking = Receipt | HeldForOps | AlreadyBooked
+
+
 def lot_id_for(fill_id: str) -> str:
     # Derived from the fill so a redelivered or replayed fill always names the
     # same lot and movement, and any double booking is visible as a clash.
     return f"lot:{fill_id}"
+
+
+def receipt_id_for(fill_id: str) -> str:
+    return f"receipt:{fill_id}"
 
 
 def book_receipt(
@@ -80,16 +87,20 @@ def book_receipt(
     warehouses: Mapping[str, Warehouse],
     existing_fill_ids: Container[str],
     mineral_units: Mapping[str, Unit] | None = None,
-) -> Receipt | HeldForOps | AlreadyBooked:
+    *,
+    taken_lot_ids: Container[str] = frozenset(),
+) -> Booking:
     """Decide what a confirmed fill does to holdings.
 
     ``mineral_units`` (the catalogue's unit per mineral), when given, also holds
     a fill of an unknown mineral or in another unit: a mineral counted in both
-    tonnes and kilograms could not be released or totalled.
+    tonnes and kilograms could not be released or totalled. ``taken_lot_ids``:
+    lot ids that exist already, so a fill whose derived lot id another lot has
+    (a split child is ``<lot>/<transfer>``) is held instead of clashing.
     """
     if fill.fill_id in existing_fill_ids:
         return AlreadyBooked(fill.fill_id)
-    problems = _problems(fill, warehouses, mineral_units)
+    problems = _problems(fill, warehouses, mineral_units, taken_lot_ids)
     if problems:
         return HeldForOps(fill, "; ".join(problems))
     lot = Lot(
@@ -107,9 +118,11 @@ def book_receipt(
         owner=fill.owner,
         warehouse_id=fill.warehouse_id,
         received_at=fill.filled_at,
+        unit_price=fill.unit_price,
+        leg_id=fill.leg_id,
     )
     movement = Movement(
-        movement_id=f"receipt:{fill.fill_id}",
+        movement_id=receipt_id_for(fill.fill_id),
         kind=MovementKind.RECEIPT,
         at=fill.filled_at,
         key=lot.key,
@@ -120,8 +133,36 @@ def book_receipt(
     return Receipt(lot, movement, warehouses[fill.warehouse_id])
 
 
+def book_receipts(
+    fills: Sequence[Fill],
+    warehouses: Mapping[str, Warehouse],
+    booked_fill_ids: Collection[str],
+    mineral_units: Mapping[str, Unit] | None = None,
+    *,
+    taken_lot_ids: Collection[str] = frozenset(),
+) -> list[Booking]:
+    """Decide a batch of fills, in order, as if they came one at a time.
+
+    A fill booked earlier in the batch (a resend arriving in the same batch) is
+    booked already by the time its copy is decided.
+    """
+    booked = set(booked_fill_ids)
+    taken = set(taken_lot_ids)
+    decisions: list[Booking] = []
+    for fill in fills:
+        decision = book_receipt(fill, warehouses, booked, mineral_units, taken_lot_ids=taken)
+        if isinstance(decision, Receipt):
+            booked.add(fill.fill_id)
+            taken.add(decision.lot.lot_id)
+        decisions.append(decision)
+    return decisions
+
+
 def _problems(
-    fill: Fill, warehouses: Mapping[str, Warehouse], mineral_units: Mapping[str, Unit] | None
+    fill: Fill,
+    warehouses: Mapping[str, Warehouse],
+    mineral_units: Mapping[str, Unit] | None,
+    taken_lot_ids: Container[str],
 ) -> list[str]:
     problems: list[str] = []
     if mineral_units is not None:
@@ -143,5 +184,10 @@ def _problems(
         problems.append(
             f"fill {fill.fill_id} quantity is {fill.quantity} {fill.unit}: only a positive "
             "quantity can be booked"
+        )
+    if lot_id_for(fill.fill_id) in taken_lot_ids:
+        problems.append(
+            f"fill {fill.fill_id} would be booked as lot {lot_id_for(fill.fill_id)!r}, which is "
+            "another lot's id already: correct the fill id"
         )
     return problems

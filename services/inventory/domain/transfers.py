@@ -1,15 +1,24 @@
-"""Custody transfers between warehouses, splitting a lot when only part moves."""
+"""Custody transfers between warehouses, splitting a lot (with lineage) when only part moves."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
-from services.inventory.domain.lots import Lot, LotBalance
+from services.inventory.domain.lots import Lot, LotBalance, Posting
 from services.inventory.domain.movements import Movement, MovementKind
-from services.inventory.domain.values import Warehouse, require_aware, require_quantity
+from services.inventory.domain.values import Warehouse, require_quantity
+from shared.contracts import Unit, require_aware
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TransferRequest:
+    transfer_id: str
+    lot_id: str
+    to_warehouse_id: str
+    quantity: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,13 +27,19 @@ class Transfer:
 
     ``lot`` is the source lot with its new custodian when the whole lot moves,
     or a child lot (``split_from`` the source) when only part of it does.
-    The owner is the source's in both cases.
+    The owner is the source's in both cases. ``postings``: what the source
+    holds after the move out, and what ``lot`` holds after the move in.
     """
 
     transfer_id: str
     source: Lot
     lot: Lot
-    movements: tuple[Movement, Movement]
+    postings: tuple[Posting, Posting]
+
+    @property
+    def movements(self) -> tuple[Movement, Movement]:
+        out, into = self.postings
+        return out.movement, into.movement
 
     @property
     def split(self) -> bool:
@@ -35,6 +50,26 @@ class Transfer:
 class TransferRefused:
     transfer_id: str
     reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Transferred:
+    """What a transfer did, as its movements tell it (so a retry is answered the same)."""
+
+    transfer_id: str
+    source_lot_id: str
+    # The source itself when the whole lot moved; a child lot split from it otherwise.
+    lot_id: str
+    from_warehouse_id: str
+    to_warehouse_id: str
+    quantity: Decimal
+    unit: Unit
+    at: datetime
+    replayed: bool
+
+    @property
+    def split(self) -> bool:
+        return self.lot_id != self.source_lot_id
 
 
 def plan_transfer(
@@ -82,7 +117,26 @@ def plan_transfer(
         unit=source.unit,
         transfer_id=transfer_id,
     )
-    return Transfer(transfer_id, source, moved, (out, into))
+    # A lot holds nothing outside its custodian's warehouse, so the destination starts empty.
+    arrived = LotBalance(moved, Decimal(0))
+    return Transfer(transfer_id, source, moved, (holding.post(out), arrived.post(into)))
+
+
+def transferred(movements: Sequence[Movement], *, replayed: bool) -> Transferred:
+    """The answer to a transfer, read from its two movements."""
+    out = next(m for m in movements if m.quantity < 0)
+    into = next(m for m in movements if m.quantity > 0)
+    return Transferred(
+        transfer_id=out.transfer_id or "",
+        source_lot_id=out.lot_id,
+        lot_id=into.lot_id,
+        from_warehouse_id=out.warehouse_id,
+        to_warehouse_id=into.warehouse_id,
+        quantity=into.quantity,
+        unit=into.unit,
+        at=into.at,
+        replayed=replayed,
+    )
 
 
 def _refusal(

@@ -1,31 +1,19 @@
-"""Plain values the inventory ledger is written in."""
+"""Plain values the inventory ledger is written in.
+
+Units, tiers and phases are the contracts' own (``shared.contracts``): a lot carries
+what its fill said, in the words the fill said it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import TypeAlias
 
 from services.inventory.domain.errors import InvalidValue
-
-
-class Unit(StrEnum):
-    TONNE = "t"
-    KILOGRAM = "kg"
-
-
-class Tier(StrEnum):
-    DOMESTIC = "domestic"
-    ALLIED = "allied"
-    OTHER = "other"
-
-
-class Phase(StrEnum):
-    INITIAL_FILL = "initial_fill"
-    REPLENISHMENT = "replenishment"
+from shared.contracts import Tier
 
 
 class WarehouseKind(StrEnum):
@@ -60,6 +48,19 @@ Balances: TypeAlias = Mapping[BalanceKey, Decimal]
 """Quantity held per key. Keys whose quantity reaches zero are absent."""
 
 
+@dataclass(frozen=True, slots=True)
+class IdReused:
+    """A client id (release, transfer, adjustment) sent again with a different request.
+
+    A client id names one request forever: a retry is answered with what was done,
+    anything else under the same id is refused rather than done or silently ignored.
+    """
+
+    kind: str
+    request_id: str
+    detail: str
+
+
 def require_quantity(value: object, what: str) -> Decimal:
     # Checked at runtime as well as by mypy: values arrive from deserialised
     # events, and one float in the ledger makes balances drift irrecoverably.
@@ -68,13 +69,10 @@ def require_quantity(value: object, what: str) -> Decimal:
     return value
 
 
-def require_aware(value: datetime, what: str) -> datetime:
-    # FIFO and the ledger order compare times from many systems; a naive time
-    # cannot be compared with an aware one, nor placed reliably.
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise InvalidValue(f"{what} must carry a time zone, got {value.isoformat()}")
-    return value
-
-
 def is_blank(text: str | None) -> bool:
     return text is None or not text.strip()
+
+
+def plain_number(value: Decimal) -> str:
+    """A decimal as people write it: 37500, 0.25, never 3.75E+4."""
+    return format(value.normalize(), "f")

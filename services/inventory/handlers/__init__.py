@@ -1,6 +1,8 @@
-"""Use cases: one module per command or event; each loads, asks the domain, saves, enqueues.
+"""Use cases, one module each: load (under the locks), ask the domain, save, enqueue.
 
-Every function runs inside the caller's transaction (the inbox's for events, the
-API's for commands), so the movement, the balance it moved and the events that
-report it commit together or not at all.
+Every function runs inside the caller's unit of work (a Kafka batch's or an HTTP
+request's ``service.transaction()``), so the movements, the balances they moved and
+the events that report them commit together or not at all. Writers of one lot
+lock its balance row (or the holdings it belongs to) before they enqueue, so the
+outbox keeps each lot's events in order.
 """

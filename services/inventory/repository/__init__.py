@@ -1,5 +1,6 @@
-"""The only modules that speak SQL: plain parameterised statements over asyncpg.
+"""Inventory's write-side SQL: one module per table (or seam of the ledger), set-based statements.
 
-Each module keeps to one table (or one seam of the ledger) and converts rows to
-the domain's values and back, so handlers never see a record.
+Each module converts rows to the domain's values and back, so handlers never see a
+record; a statement takes a whole batch (arrays, ``unnest``), so booking a hundred
+fills costs the same few round trips as booking one.
 """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,10 +24,10 @@ class HeldFill:
     movement_id: str | None
 
 
-_COLUMNS = "fill, reason, event_id, correlation_id, held_at, booked_at, movement_id"
+COLUMNS = "fill, reason, event_id, correlation_id, held_at, booked_at, movement_id"
 
 
-def _held(row: asyncpg.Record) -> HeldFill:
+def held_from_row(row: asyncpg.Record) -> HeldFill:
     return HeldFill(
         fill=FillRecorded.model_validate_json(row["fill"]),
         reason=row["reason"],
@@ -38,60 +39,62 @@ def _held(row: asyncpg.Record) -> HeldFill:
     )
 
 
-async def hold(
-    conn: Connection, fill: FillRecorded, reason: str, *, event_id: uuid.UUID, correlation_id: str
-) -> bool:
-    """Keep ``fill`` for ops; False when it is held already (a resend of the same fill)."""
-    inserted = await conn.fetchval(
+@dataclass(frozen=True, slots=True)
+class ToHold:
+    """A fill to keep for ops, with why, and the event that brought it (its story goes on)."""
+
+    fill: FillRecorded
+    reason: str
+    event_id: uuid.UUID
+    correlation_id: str
+
+
+async def hold(conn: Connection, held: Sequence[ToHold]) -> set[str]:
+    """Keep fills for ops; returns the fill ids newly held (the others were held already)."""
+    if not held:
+        return set()
+    rows = await conn.fetch(
         "INSERT INTO held_fills (fill_id, order_id, warehouse_id, mineral, reason, fill, "
-        "event_id, correlation_id) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8) "
-        "ON CONFLICT (fill_id) DO NOTHING RETURNING true",
-        fill.fill_id,
-        fill.order_id,
-        fill.warehouse_id,
-        fill.mineral,
-        reason,
-        fill.model_dump_json(),
-        event_id,
-        correlation_id,
+        "event_id, correlation_id) "
+        "SELECT f, o, w, m, r, j::jsonb, e, c FROM unnest($1::text[], $2::text[], $3::text[], "
+        "$4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[]) AS u(f, o, w, m, r, j, e, c) "
+        "ON CONFLICT (fill_id) DO NOTHING RETURNING fill_id",
+        [h.fill.fill_id for h in held],
+        [h.fill.order_id for h in held],
+        [h.fill.warehouse_id for h in held],
+        [h.fill.mineral for h in held],
+        [h.reason for h in held],
+        [h.fill.model_dump_json() for h in held],
+        [h.event_id for h in held],
+        [h.correlation_id for h in held],
     )
-    return bool(inserted)
+    return {row["fill_id"] for row in rows}
 
 
 async def open_for_warehouse(conn: Connection, warehouse_id: str) -> list[HeldFill]:
+    """The fills still held for ``warehouse_id``, in the order they were held, locked."""
     rows = await conn.fetch(
-        f"SELECT {_COLUMNS} FROM held_fills WHERE warehouse_id = $1 AND booked_at IS NULL "
+        f"SELECT {COLUMNS} FROM held_fills WHERE warehouse_id = $1 AND booked_at IS NULL "
         "ORDER BY held_at, fill_id FOR UPDATE",
         warehouse_id,
     )
-    return [_held(row) for row in rows]
+    return [held_from_row(row) for row in rows]
 
 
-async def mark_booked(conn: Connection, fill_id: str, movement_id: str) -> None:
+async def settle(
+    conn: Connection, booked: Mapping[str, str], still_held: Mapping[str, str]
+) -> None:
+    """Fills booked at last (fill id -> movement id), and fills held for another reason now."""
+    if not booked and not still_held:
+        return
     await conn.execute(
-        "UPDATE held_fills SET booked_at = now(), movement_id = $2 WHERE fill_id = $1",
-        fill_id,
-        movement_id,
+        "UPDATE held_fills h SET "
+        "booked_at = CASE WHEN u.movement_id IS NULL THEN h.booked_at ELSE now() END, "
+        "movement_id = coalesce(u.movement_id, h.movement_id), "
+        "reason = coalesce(u.reason, h.reason) "
+        "FROM unnest($1::text[], $2::text[], $3::text[]) AS u(fill_id, movement_id, reason) "
+        "WHERE h.fill_id = u.fill_id",
+        [*booked, *still_held],
+        [*booked.values(), *(None for _ in still_held)],
+        [*(None for _ in booked), *still_held.values()],
     )
-
-
-async def still_held(conn: Connection, fill_id: str, reason: str) -> None:
-    await conn.execute("UPDATE held_fills SET reason = $2 WHERE fill_id = $1", fill_id, reason)
-
-
-async def listed(
-    conn: Connection | asyncpg.Pool,
-    *,
-    warehouse_id: str | None = None,
-    order_id: str | None = None,
-    include_booked: bool = False,
-) -> list[HeldFill]:
-    rows = await conn.fetch(
-        f"SELECT {_COLUMNS} FROM held_fills "
-        "WHERE ($1::text IS NULL OR warehouse_id = $1) AND ($2::text IS NULL OR order_id = $2) "
-        "AND ($3 OR booked_at IS NULL) ORDER BY held_at, fill_id",
-        warehouse_id,
-        order_id,
-        include_booked,
-    )
-    return [_held(row) for row in rows]

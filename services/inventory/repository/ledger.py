@@ -1,14 +1,16 @@
-"""The ledger: append a movement and move its balance in one statement; read both back."""
+"""The ledger: movements appended and their balances moved in one statement; read back for the check."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Literal
+from typing import Any
 
 import asyncpg
 
-from services.inventory.domain import BalanceKey, Movement, MovementKind, Tier, Unit
+from services.inventory.domain import BalanceKey, Movement, MovementKind, Posting
+from services.inventory.repository.columns import columns
+from shared.contracts import Tier, Unit
 from shared.db import Connection
 
 MOVEMENT_COLUMNS = (
@@ -16,125 +18,122 @@ MOVEMENT_COLUMNS = (
     "quantity, unit, balance_after, fill_id, release_id, transfer_id, reason, author"
 )
 
-# The balance moves first (the write locks its row, so writers of one balance take
-# turns) and the movement records the balance it left: one statement, one round trip.
-# A draw on a balance with too little fails the CHECK (quantity >= 0) and the whole
-# transaction with it: the database refuses an overdraw even if the locks were wrong.
-_RECORD = """
+# Additions may open a balance (an upsert); draws only ever take from one that exists
+# (an update: CHECK constraints are tested on the row an upsert proposes before it
+# finds the conflict, so a draw cannot upsert). Each movement then records the balance
+# the database left, and the whole set is one round trip. A draw on too little fails
+# CHECK (quantity >= 0) and the transaction with it, even if the locks were wrong.
+_POST = """
+WITH entry AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[],
+                         $6::text[], $7::text[], $8::text[], $9::text[], $10::numeric[],
+                         $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
+                         $16::text[])
+        WITH ORDINALITY AS e(movement_id, kind, at, lot_id, warehouse_id, mineral,
+                             origin_country, tier, owner, quantity, unit, fill_id, release_id,
+                             transfer_id, reason, author, n)
+),
+added AS (
+    INSERT INTO balances (lot_id, warehouse_id, mineral, origin_country, tier, owner, unit,
+                          quantity)
+    SELECT lot_id, warehouse_id, mineral, origin_country, tier, owner, unit, quantity
+    FROM entry WHERE quantity > 0 ORDER BY lot_id, warehouse_id
+    ON CONFLICT (lot_id, warehouse_id)
+        DO UPDATE SET quantity = balances.quantity + EXCLUDED.quantity, updated_at = now()
+    RETURNING lot_id, warehouse_id, quantity
+),
+drawn AS (
+    UPDATE balances b SET quantity = b.quantity + e.quantity, updated_at = now()
+    FROM entry e
+    WHERE e.quantity < 0 AND b.lot_id = e.lot_id AND b.warehouse_id = e.warehouse_id
+    RETURNING b.lot_id, b.warehouse_id, b.quantity
+),
+moved AS (SELECT * FROM added UNION ALL SELECT * FROM drawn)
 INSERT INTO movements (movement_id, kind, at, lot_id, warehouse_id, mineral, origin_country,
                        tier, owner, quantity, unit, balance_after, fill_id, release_id,
                        transfer_id, reason, author)
-SELECT $1, $2, $3, $5, $6, $7, $8, $9, $10, $11, $12, moved.quantity, $4, $13, $14, $15, $16
-FROM moved
-RETURNING balance_after
+SELECT e.movement_id, e.kind, e.at, e.lot_id, e.warehouse_id, e.mineral, e.origin_country,
+       e.tier, e.owner, e.quantity, e.unit, moved.quantity, e.fill_id, e.release_id,
+       e.transfer_id, e.reason, e.author
+FROM entry e JOIN moved ON moved.lot_id = e.lot_id AND moved.warehouse_id = e.warehouse_id
+ORDER BY e.n
+RETURNING movement_id, balance_after
 """
-# An addition may open a balance. (CHECK constraints are tested on the row an
-# upsert proposes before it finds the conflict, so only additions can upsert.)
-_ADD = (
+
+
+class LedgerDisagrees(RuntimeError):
+    """The database left another balance than the domain decided: a lock or planner bug."""
+
+
+async def post(conn: Connection, postings: Sequence[Posting]) -> None:
+    """Append the postings' movements, in order, and move each balance by its movement.
+
+    Each balance may be moved once per call (one statement cannot change a row twice);
+    the balance each movement left must be the one its posting says.
     """
-WITH moved AS (
-    INSERT INTO balances (lot_id, warehouse_id, mineral, origin_country, tier, owner, unit, quantity)
-    VALUES ($5, $6, $7, $8, $9, $10, $12, $11)
-    ON CONFLICT (lot_id, warehouse_id)
-        DO UPDATE SET quantity = balances.quantity + EXCLUDED.quantity, updated_at = now()
-    RETURNING quantity
-)"""
-    + _RECORD
-)
-# A draw only ever takes from a balance that exists.
-_DRAW = (
-    """
-WITH moved AS (
-    UPDATE balances SET quantity = quantity + $11, updated_at = now()
-    WHERE lot_id = $5 AND warehouse_id = $6
-    RETURNING quantity
-)"""
-    + _RECORD
-)
+    if not postings:
+        return
+    keys = [(p.movement.lot_id, p.movement.warehouse_id) for p in postings]
+    if len(set(keys)) != len(keys):
+        raise ValueError("a balance is moved twice in one posting")
+    movements = [p.movement for p in postings]
+    rows = await conn.fetch(_POST, *columns(movements, _ENTRY, _field))
+    left = {row["movement_id"]: row["balance_after"] for row in rows}
+    for posting in postings:
+        movement_id = posting.movement.movement_id
+        if movement_id not in left:
+            raise LedgerDisagrees(f"{movement_id} draws on a balance that was never opened")
+        if left[movement_id] != posting.balance:
+            raise LedgerDisagrees(
+                f"{movement_id} left {left[movement_id]}, the plan said {posting.balance}"
+            )
 
 
-class NoSuchBalance(RuntimeError):
-    """A draw on a balance that was never opened: a planner bug, never a user error."""
+# The entry's columns, in the order of ``_POST``'s arrays; the balance's own from its key.
+_ENTRY = (
+    "movement_id", "kind", "at", "lot_id", "warehouse_id", "mineral", "origin_country", "tier",
+    "owner", "quantity", "unit", "fill_id", "release_id", "transfer_id", "reason", "author",
+)  # fmt: skip
+_KEY = frozenset({"lot_id", "warehouse_id", "mineral", "origin_country", "tier", "owner"})
 
 
-async def post(conn: Connection, movements: Sequence[Movement]) -> list[Decimal]:
-    """Append ``movements`` and apply each to its balance; the balances they left, in order."""
-    left: list[Decimal] = []
-    for m in movements:
-        key = m.key
-        balance = await conn.fetchval(
-            _ADD if m.quantity > 0 else _DRAW,
-            m.movement_id,
-            m.kind.value,
-            m.at,
-            m.fill_id,
-            key.lot_id,
-            key.warehouse_id,
-            key.mineral,
-            key.origin_country,
-            key.tier.value,
-            key.owner,
-            m.quantity,
-            m.unit.value,
-            m.release_id,
-            m.transfer_id,
-            m.reason,
-            m.author,
-        )
-        if balance is None:
-            raise NoSuchBalance(f"{m.movement_id} draws on {key.lot_id} in {key.warehouse_id}")
-        left.append(balance)
-    return left
+def _field(movement: Movement, name: str) -> Any:
+    return getattr(movement.key if name in _KEY else movement, name)
 
 
-def movement_from_row(row: asyncpg.Record) -> Movement:
+def movement_from_row(row: asyncpg.Record, prefix: str = "") -> Movement:
+    """A movement from its columns, named ``<prefix><column>`` where a query joins several tables."""
     return Movement(
-        movement_id=row["movement_id"],
-        kind=MovementKind(row["kind"]),
-        at=row["at"],
+        movement_id=row[f"{prefix}movement_id"],
+        kind=MovementKind(row[f"{prefix}kind"]),
+        at=row[f"{prefix}at"],
         key=BalanceKey(
-            mineral=row["mineral"],
-            warehouse_id=row["warehouse_id"],
-            origin_country=row["origin_country"],
-            tier=Tier(row["tier"]),
-            lot_id=row["lot_id"],
-            owner=row["owner"],
+            mineral=row[f"{prefix}mineral"],
+            warehouse_id=row[f"{prefix}warehouse_id"],
+            origin_country=row[f"{prefix}origin_country"],
+            tier=Tier(row[f"{prefix}tier"]),
+            lot_id=row[f"{prefix}lot_id"],
+            owner=row[f"{prefix}owner"],
         ),
-        quantity=row["quantity"],
-        unit=Unit(row["unit"]),
-        fill_id=row["fill_id"],
-        release_id=row["release_id"],
-        transfer_id=row["transfer_id"],
-        reason=row["reason"],
-        author=row["author"],
+        quantity=row[f"{prefix}quantity"],
+        unit=Unit(row[f"{prefix}unit"]),
+        fill_id=row[f"{prefix}fill_id"],
+        release_id=row[f"{prefix}release_id"],
+        transfer_id=row[f"{prefix}transfer_id"],
+        reason=row[f"{prefix}reason"],
+        author=row[f"{prefix}author"],
+    )
+
+
+def prefixed(alias: str, prefix: str) -> str:
+    """The movement columns of table ``alias``, each named ``<prefix><column>``."""
+    return ", ".join(
+        f"{alias}.{c.strip()} AS {prefix}{c.strip()}" for c in MOVEMENT_COLUMNS.split(",")
     )
 
 
 async def all_movements(conn: Connection) -> list[Movement]:
     rows = await conn.fetch(f"SELECT {MOVEMENT_COLUMNS} FROM movements ORDER BY seq")
-    return [movement_from_row(row) for row in rows]
-
-
-async def movements_by(
-    conn: Connection, column: Literal["transfer_id", "movement_id"], value: str
-) -> list[Movement]:
-    """The movements one transfer or adjustment wrote, in ledger order."""
-    rows = await conn.fetch(
-        f"SELECT {MOVEMENT_COLUMNS} FROM movements WHERE {column} = $1 ORDER BY seq", value
-    )
-    return [movement_from_row(row) for row in rows]
-
-
-async def movements_of_release(
-    conn: Connection, manufacturer_id: str, release_id: str
-) -> list[Movement]:
-    """What one release drew, lot by lot, in the order it drew them."""
-    rows = await conn.fetch(
-        f"SELECT {MOVEMENT_COLUMNS} FROM movements "
-        "WHERE release_id = $2 AND owner = $1 AND kind = 'release' ORDER BY seq",
-        manufacturer_id,
-        release_id,
-    )
     return [movement_from_row(row) for row in rows]
 
 

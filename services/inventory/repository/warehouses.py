@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Mapping
+from typing import Any
 
 import asyncpg
 
 from services.inventory.domain import Warehouse, WarehouseKind
 from shared.db import Connection
 
-_COLUMNS = "warehouse_id, name, kind, location, operator"
+COLUMNS = "warehouse_id, name, kind, location, operator"
 
 
-def _warehouse(row: asyncpg.Record) -> Warehouse:
+def warehouse_from(row: asyncpg.Record | Mapping[str, Any]) -> Warehouse:
     return Warehouse(
         warehouse_id=row["warehouse_id"],
         name=row["name"],
@@ -22,32 +24,26 @@ def _warehouse(row: asyncpg.Record) -> Warehouse:
     )
 
 
-async def get(conn: Connection, warehouse_id: str) -> Warehouse | None:
+async def register(conn: Connection, warehouse: Warehouse) -> Warehouse | None:
+    """Add ``warehouse``; when its id is registered already, the warehouse stored under it.
+
+    The caller holds the id's registration lock, so a row the insert did not add was
+    committed before this statement began, and the same statement reads it.
+    """
     row = await conn.fetchrow(
-        f"SELECT {_COLUMNS} FROM warehouses WHERE warehouse_id = $1", warehouse_id
-    )
-    return None if row is None else _warehouse(row)
-
-
-async def by_ids(conn: Connection, warehouse_ids: Iterable[str]) -> dict[str, Warehouse]:
-    rows = await conn.fetch(
-        f"SELECT {_COLUMNS} FROM warehouses WHERE warehouse_id = ANY($1::text[])",
-        list(warehouse_ids),
-    )
-    return {row["warehouse_id"]: _warehouse(row) for row in rows}
-
-
-async def all_warehouses(conn: Connection | asyncpg.Pool) -> list[Warehouse]:
-    rows = await conn.fetch(f"SELECT {_COLUMNS} FROM warehouses ORDER BY warehouse_id")
-    return [_warehouse(row) for row in rows]
-
-
-async def insert(conn: Connection, warehouse: Warehouse) -> None:
-    await conn.execute(
-        f"INSERT INTO warehouses ({_COLUMNS}) VALUES ($1, $2, $3, $4, $5)",
+        f"WITH added AS (INSERT INTO warehouses ({COLUMNS}) VALUES ($1, $2, $3, $4, $5) "
+        "ON CONFLICT DO NOTHING RETURNING warehouse_id) "
+        f"SELECT {COLUMNS} FROM warehouses WHERE warehouse_id = $1 "
+        "AND NOT EXISTS (SELECT 1 FROM added)",
         warehouse.warehouse_id,
         warehouse.name,
         warehouse.kind.value,
         warehouse.location,
         warehouse.operator,
     )
+    return None if row is None else warehouse_from(row)
+
+
+def warehouses_from_json(text: str) -> dict[str, Warehouse]:
+    """Warehouses aggregated by a query as ``json_agg`` of their rows."""
+    return {w.warehouse_id: w for w in map(warehouse_from, json.loads(text))}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from services.inventory.domain import Discrepancy, check
 from services.inventory.repository import ledger
@@ -19,7 +19,7 @@ class CheckReport:
     checked_at: datetime
 
 
-async def check_ledger(conn: Connection) -> CheckReport:
+async def check_ledger(conn: Connection, *, now: datetime) -> CheckReport:
     # One snapshot for both reads: a movement committed between them would
     # otherwise show up as a difference that is not there.
     async with conn.transaction(isolation="repeatable_read", readonly=True):
@@ -31,5 +31,5 @@ async def check_ledger(conn: Connection) -> CheckReport:
         movements=len(movements),
         balances=len(live),
         discrepancies=found,
-        checked_at=datetime.now(UTC),
+        checked_at=now,
     )
