@@ -1,0 +1,1 @@
+"""The ops console: server-rendered pages over the services' HTTP APIs and metrics."""

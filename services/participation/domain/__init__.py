@@ -1,0 +1,1 @@
+"""Participation's pure rules: coverage, commitments, pacing. No I/O, no clock."""

@@ -1,0 +1,1 @@
+"""Treasury\x27s use cases."""

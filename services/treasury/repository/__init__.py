@@ -1,0 +1,1 @@
+"""Treasury\x27s write-side SQL, one module per table."""
