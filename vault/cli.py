@@ -6,7 +6,21 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from vault.commands import asyncapi, demand, demo, dlq, inventory, orders, program, run, trader
+from vault.commands import (
+    access,
+    asyncapi,
+    demand,
+    demo,
+    dlq,
+    inventory,
+    orders,
+    participation,
+    program,
+    reconcile,
+    run,
+    trader,
+    treasury,
+)
 from vault.infra import cli as infra_cli
 
 
@@ -20,9 +34,13 @@ def build_parser() -> argparse.ArgumentParser:
     program.register(sub)
     demand.register(sub)
     inventory.register(sub)
+    reconcile.register(sub)
     orders.register(sub)
     demo.register(sub)
     trader.register(sub)
+    participation.register(sub)  # issue 16
+    treasury.register(sub)
+    access.register(sub)
     return parser
 
 

@@ -6,7 +6,19 @@ import os
 
 from vault.infra.launcher import Launcher
 
-SERVICE_PORTS = {"demand": 8101, "sourcing": 8102, "trader_gateway": 8103, "inventory": 8104}
+CONSOLE = "console"
+# The port `vault run` gives each process (the console too: it has no database, so it is
+# not among the launcher's SERVICES).
+SERVICE_PORTS = {
+    "demand": 8101,
+    "sourcing": 8102,
+    "trader_gateway": 8103,
+    "inventory": 8104,
+    CONSOLE: 8105,
+    "participation": 8107,
+    "treasury": 8108,
+    "access": 8106,
+}
 
 
 class NotRunning(RuntimeError):

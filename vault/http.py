@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from vault.credentials import NoCredentials, api_key, bearer
 from vault.endpoints import service_url
 
 
@@ -31,8 +32,15 @@ def call(
     params: dict[str, Any] | None = None,
     timeout_s: float = 15.0,
 ) -> Any:
-    """One request; returns the decoded body of a 2xx answer, else raises ApiError."""
+    """One request, with the command's API key (``vault.credentials``) unless ``headers``
+    name another; returns the decoded body of a 2xx answer, else raises ApiError."""
     url = service_url(service) + path
+    headers = dict(headers or {})
+    if "Authorization" not in headers:
+        try:
+            headers.update(bearer(api_key()))
+        except NoCredentials as exc:
+            raise ApiError(401, str(exc)) from None
     try:
         answer = httpx.request(
             method, url, json=json_body, headers=headers, params=params, timeout=timeout_s

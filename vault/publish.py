@@ -1,28 +1,27 @@
-"""Publish one envelope to Kafka from the command line (acks=all, idempotent)."""
+"""Publish one event to Kafka from the command line (acks=all, idempotent)."""
 
 from __future__ import annotations
 
 import asyncio
+from typing import TypeVar
 
-from pydantic import BaseModel
-
-from shared.codec import encode
+from shared.contracts import Event
 from shared.envelope import Envelope, new_event
-from shared.publisher import Publisher, Record
+from shared.outbox import record_of
+from shared.publisher import Publisher
 from vault.endpoints import bootstrap_servers
 
+E = TypeVar("E", bound=Event)
 
-def publish_event(
-    topic: str, event_type: str, payload: BaseModel, *, key: str
-) -> Envelope[BaseModel]:
-    event = new_event(event_type, payload, key=key, producer="vault-cli")
+
+def publish_event(payload: E, *, producer: str = "vault-cli") -> Envelope[E]:
+    """Send ``payload`` on its contract's topic, under its contract's key."""
+    event = new_event(payload, producer=producer)
 
     async def send() -> None:
-        publisher = Publisher(bootstrap_servers(), client_id="vault-cli")
+        publisher = Publisher(bootstrap_servers(), client_id=producer)
         try:
-            await publisher.publish(
-                [Record(topic, key.encode(), encode(event), [("event_type", event_type.encode())])]
-            )
+            await publisher.publish([record_of(event)])
         finally:
             await publisher.close()
 

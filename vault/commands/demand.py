@@ -44,8 +44,7 @@ def _submit(args: argparse.Namespace) -> int:
         max_unit_price=args.max_price,
     )
     if args.via == "kafka":
-        key = f"{demand.manufacturer_id}:{demand.request_id}"
-        event = publish_event(topics.DEMAND_INTAKE, "demand.submitted", demand, key=key)
+        event = publish_event(demand)
         print(
             f"sent {demand.request_id} on {topics.DEMAND_INTAKE} (event {event.event_id}); "
             f"`vault demand show {demand.manufacturer_id} {demand.request_id}` reads the answer"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+from vault.credentials import api_key
 from vault.endpoints import bootstrap_servers, service_url
 from vault.infra.launcher import Launcher
 from vault.scenario.actors import ScenarioError, Urls
@@ -20,15 +21,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from vault.commands.run import admin_token
-
     urls = Urls(
         demand=service_url("demand"),
         sourcing=service_url("sourcing"),
         gateway=service_url("trader_gateway"),
         inventory=service_url("inventory"),
         bootstrap_servers=bootstrap_servers(),
-        admin_token=admin_token(Launcher().state),
+        admin_token=api_key(Launcher().state),
+        access=service_url("access"),
     )
     try:
         result = asyncio.run(Demo(urls, timeout_s=args.timeout).run())

@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import json
 
-from shared.dlq import DeadLetter, list_dead_letters, replay
+from shared.dlq import DeadLetter, IncompleteDeadLetter, list_dead_letters, replay
 from shared.publisher import Publisher
 from vault.endpoints import bootstrap_servers
 
@@ -42,6 +42,7 @@ def _describe(letter: DeadLetter) -> dict[str, object]:
         "attempts": letter.attempts,
         "consumer": letter.consumer,
         "failed_at": letter.failed_at,
+        "truncated": list(letter.truncated),
         "value": letter.value[:500].decode(errors="replace"),
     }
 
@@ -66,6 +67,9 @@ def _replay(args: argparse.Namespace) -> int:
         publisher = Publisher(bootstrap, client_id="vault-dlq-replay")
         try:
             count = await replay(letters, publisher)
+        except IncompleteDeadLetter as refused:
+            print(f"{refused}: read the original from where the letter points, then send it")
+            return 1
         finally:
             await publisher.close()
         print(f"replayed {count} dead letter(s) to {args.topic}")

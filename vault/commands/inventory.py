@@ -6,6 +6,7 @@ import argparse
 import uuid
 from typing import Any
 
+from vault.commands import reconcile
 from vault.http import call, reports_api_errors, show, show_call
 
 
@@ -42,8 +43,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     receipts.set_defaults(handler=_receipts)
 
     check = sub.add_parser(
-        "check", help="rebuild balances from the ledger and compare with live ones"
+        "check",
+        help="rebuild balances from the ledger and compare with live ones; --services also "
+        "reconciles the services per leg (as `vault reconcile`)",
     )
+    check.add_argument(
+        "--services",
+        action="store_true",
+        help="also compare the gateway's, sourcing's and inventory's facts per leg and order",
+    )
+    reconcile.add_arguments(check)
     check.set_defaults(handler=_check)
 
 
@@ -104,7 +113,11 @@ def _receipts(args: argparse.Namespace) -> int:
 
 
 @reports_api_errors
-def _check(_: argparse.Namespace) -> int:
+def _check(args: argparse.Namespace) -> int:
     report = call("inventory", "GET", "/v1/check")
     show(report)
-    return 0 if report.get("agrees") else 1
+    ledger_agrees = bool(report.get("agrees"))
+    if not args.services:
+        return 0 if ledger_agrees else 1
+    services_agree = reconcile.run(args) == 0
+    return 0 if ledger_agrees and services_agree else 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import getpass
 
-from shared import topics
 from shared.catalogue import load_catalogue
 from shared.contracts import PhaseSet
 from vault.publish import publish_event
@@ -29,10 +28,7 @@ def _set(args: argparse.Namespace) -> int:
         )
         return 2
     event = publish_event(
-        topics.PROGRAM_PHASES,
-        "program.phase_set",
-        PhaseSet(mineral=args.mineral, phase=args.phase, set_by=args.by, reason=args.reason),
-        key=args.mineral,
+        PhaseSet(mineral=args.mineral, phase=args.phase, set_by=args.by, reason=args.reason)
     )
     print(f"{args.mineral} -> {args.phase} (event {event.event_id})")
     return 0

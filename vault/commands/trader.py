@@ -7,13 +7,13 @@ use the gateway admin token (``VAULT_ADMIN_TOKEN`` or the one `vault run` genera
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from vault.http import ApiError, call, reports_api_errors, show_call
-from vault.infra.launcher import Launcher
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -79,6 +79,23 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     decline.add_argument("--reason", required=True)
     decline.set_defaults(handler=_decline)
 
+    # Fills priced beyond the tolerance around the reference price: held for ops.
+    pending = verbs.add_parser(
+        "pending", help="(ops) fills held for approval, priced beyond the tolerance"
+    )
+    pending.add_argument(
+        "--status",
+        default="pending_approval",
+        choices=("pending_approval", "approved", "rejected", "all"),
+    )
+    pending.add_argument("--json", action="store_true", help="the API's answer as it is")
+    pending.set_defaults(handler=_pending)
+    for verb, says in (("approve", "it counts"), ("reject", "it never counts")):
+        decide = verbs.add_parser(verb, help=f"(program admin) a held fill: {says}; who, why kept")
+        decide.add_argument("fill_id")
+        decide.add_argument("--reason", required=True)
+        decide.set_defaults(handler=_decide, decision=verb)
+
 
 def _key(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -98,9 +115,9 @@ def _trader_headers(args: argparse.Namespace, *, write: bool = False) -> dict[st
 
 
 def _admin_headers() -> dict[str, str]:
-    from vault.commands.run import admin_token
+    from vault.credentials import api_key, bearer
 
-    return {"Authorization": f"Bearer {admin_token(Launcher().state)}"}
+    return bearer(api_key())
 
 
 def _do(method: str, path: str, **kwargs: Any) -> int:
@@ -184,3 +201,45 @@ def _decline(args: argparse.Namespace) -> int:
         json_body={"reason": args.reason},
         headers=headers,
     )
+
+
+def pending_lines(items: list[dict[str, Any]]) -> list[str]:
+    """Held fills as ops read them: what, at what price against which reference, how far off."""
+    if not items:
+        return ["no fills held"]
+    lines = []
+    for f in items:
+        quantity, price, reference = f["quantity"], f["unit_price"], f["reference_price"]
+        deviation = float(f["deviation"]) * 100
+        decided = f" by {f['decided_by']}: {f['reason']}" if f.get("decided_by") else ""
+        lines.append(
+            f"{f['fill_id']:<24} {f['status']:<16} {f['mineral']:<12} "
+            f"{quantity['amount']} {quantity['unit']} at {price['amount']} "
+            f"(reference {reference['amount']}, {deviation:+.1f}%, tolerance "
+            f"{float(f['tolerance']) * 100:.0f}%) leg {f['leg_id']}{decided}"
+        )
+    return lines
+
+
+@reports_api_errors
+def _pending(args: argparse.Namespace) -> int:
+    items: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        params = {"status": args.status, "limit": "200", **({"cursor": cursor} if cursor else {})}
+        page = call("trader_gateway", "GET", "/v1/admin/pending-fills", params=params)
+        items += page["items"]
+        cursor = page.get("next_cursor")
+        if not cursor:
+            break
+    if args.json:
+        print(json.dumps(items, indent=2))
+    else:
+        print("\n".join(pending_lines(items)))
+    return 0
+
+
+@reports_api_errors
+def _decide(args: argparse.Namespace) -> int:
+    path = f"/v1/admin/pending-fills/{args.fill_id}/{args.decision}"
+    return _do("POST", path, json_body={"reason": args.reason})

@@ -17,9 +17,15 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vault.infra import process
 from vault.infra.paths import cache_dir
+from vault.infra.progress import DownloadCounter, Progress, silent
+
+if TYPE_CHECKING:
+    from shared.kafka_security import KafkaSecurity
+    from vault.infra.kafka_secure import Secrets
 
 KAFKA_VERSION = "4.4.0"
 LOG4J2_VERSION = "2.25.5"
@@ -62,8 +68,13 @@ def lib_dir(version: str = KAFKA_VERSION) -> Path:
     return cache_dir() / f"kafka-{version}" / "lib"
 
 
-def fetch_jars(version: str = KAFKA_VERSION, *, quiet: bool = True) -> Path:
-    """Resolve the broker classpath into the cache once; later calls are free."""
+def fetch_jars(
+    version: str = KAFKA_VERSION, *, quiet: bool = True, progress: Progress = silent
+) -> Path:
+    """Resolve the broker classpath into the cache once; later calls are free.
+
+    The first run downloads about 100 MB through Maven: ``progress`` hears what it is
+    doing while it does it (Maven's own output is kept for the error message)."""
     target = lib_dir(version)
     if (target / ".complete").exists():
         return target
@@ -75,7 +86,8 @@ def fetch_jars(version: str = KAFKA_VERSION, *, quiet: bool = True) -> Path:
     argv = [
         mvn,
         "-B",
-        *(["-q"] if quiet else []),
+        # -q would hide the download lines progress counts: Maven's output goes to a buffer.
+        *(["-q"] if quiet and progress is silent else []),
         "-f",
         str(POM),
         f"-Dkafka.version={version}",
@@ -84,11 +96,20 @@ def fetch_jars(version: str = KAFKA_VERSION, *, quiet: bool = True) -> Path:
         "-DincludeScope=runtime",
         f"-DoutputDirectory={staging}",
     ]
-    result = subprocess.run(argv, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise KafkaLaunchError(
-            f"mvn failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
-        )
+    progress(f"fetching Kafka {version} jars from Maven Central into {target.parent} ...")
+    counter = DownloadCounter(progress, f"kafka {version} jars")
+    output: list[str] = []
+    with subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as mvn_run:
+        assert mvn_run.stdout is not None
+        for line in mvn_run.stdout:
+            output.append(line)
+            counter.line(line)
+        returncode = mvn_run.wait()
+    if returncode != 0:
+        raise KafkaLaunchError(f"mvn failed ({returncode}):\n{''.join(output[-200:])}")
+    counter.done()
     (staging / ".complete").write_text(f"kafka {version}\n")
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)
@@ -119,9 +140,12 @@ class KafkaCluster:
     base_port: int
     cluster_id: str
     version: str = KAFKA_VERSION
+    secure: bool = False
 
     @classmethod
-    def load_or_create(cls, home: Path, nodes: int, base_port: int) -> KafkaCluster:
+    def load_or_create(
+        cls, home: Path, nodes: int, base_port: int, *, secure: bool = False
+    ) -> KafkaCluster:
         """Reuse the cluster kept in ``home`` (same id and ports), or define a new one."""
         meta = home / "cluster.json"
         if meta.exists():
@@ -132,9 +156,10 @@ class KafkaCluster:
                 saved["base_port"],
                 saved["cluster_id"],
                 saved.get("version", KAFKA_VERSION),
+                saved.get("secure", False),
             )
         home.mkdir(parents=True, exist_ok=True)
-        cluster = cls(home, nodes, base_port, new_cluster_id())
+        cluster = cls(home, nodes, base_port, new_cluster_id(), secure=secure)
         meta.write_text(
             json.dumps(
                 {
@@ -142,6 +167,7 @@ class KafkaCluster:
                     "base_port": base_port,
                     "cluster_id": cluster.cluster_id,
                     "version": cluster.version,
+                    "secure": secure,
                 }
             )
         )
@@ -165,6 +191,16 @@ class KafkaCluster:
 
     def pid_file(self, node_id: int) -> Path:
         return self.node_dir(node_id) / "kafka.pid"
+
+    @property
+    def secrets(self) -> Secrets:
+        from vault.infra.kafka_secure import Secrets
+
+        return Secrets(self.home / "secrets")
+
+    def client_security(self) -> KafkaSecurity | None:
+        """How the launcher itself talks to this cluster (admin, in the secure profile)."""
+        return self.secrets.admin() if self.secure else None
 
     def running_pids(self) -> list[int]:
         return [pid for p in self.ports() if (pid := process.read_pid(self.pid_file(p.node_id)))]
@@ -199,6 +235,10 @@ class KafkaCluster:
             "num.io.threads": 4,
             "background.threads": 4,
         }
+        if self.secure:
+            from vault.infra.kafka_secure import broker_properties
+
+            lines.update(broker_properties(self, node, self.secrets))
         return "".join(f"{k}={v}\n" for k, v in lines.items())
 
     def _java(self, main: str, *args: str, heap: tuple[str, ...] = JVM_OPTS) -> list[str]:
@@ -222,6 +262,7 @@ class KafkaCluster:
             ndir.mkdir(parents=True, exist_ok=True)
             props = ndir / "server.properties"
             props.write_text(self.properties(node))
+            props.chmod(0o600)  # in the secure profile it holds the nodes' passwords
             if not (ndir / "data" / "meta.properties").exists():
                 fmt = subprocess.run(
                     self._java(
@@ -232,6 +273,7 @@ class KafkaCluster:
                         "-c",
                         str(props),
                         "--ignore-formatted",
+                        *self._format_extra(),
                         heap=("-Xmx256m", "-XX:+UseSerialGC"),
                     ),
                     capture_output=True,
@@ -253,6 +295,13 @@ class KafkaCluster:
                 pid_file=self.pid_file(node.node_id),
             )
 
+    def _format_extra(self) -> list[str]:
+        if not self.secure:
+            return []
+        from vault.infra.kafka_secure import format_args
+
+        return format_args(self.secrets)
+
     def wait_ready(self, timeout_s: float = 90.0) -> float:
         """Block until metadata shows every broker; returns the seconds waited."""
         started = time.monotonic()
@@ -263,7 +312,9 @@ class KafkaCluster:
                 raise KafkaLaunchError(f"a Kafka node exited during start-up:\n{self.log_tails()}")
             if all(process.port_open("127.0.0.1", p.broker) for p in self.ports()):
                 try:
-                    count = asyncio.run(broker_count(self.bootstrap_servers))
+                    count = asyncio.run(
+                        broker_count(self.bootstrap_servers, security=self.client_security())
+                    )
                 except Exception as exc:  # any client error means "not yet"
                     last_error, count = repr(exc), 0
                 if count >= self.nodes:
@@ -285,16 +336,25 @@ class KafkaCluster:
         )
 
 
-async def broker_count(bootstrap_servers: str, timeout_s: float = 5.0) -> int:
+async def broker_count(
+    bootstrap_servers: str, timeout_s: float = 5.0, *, security: KafkaSecurity | None = None
+) -> int:
     """How many brokers the cluster's metadata lists (asked over the Kafka protocol)."""
     from aiokafka.admin import AIOKafkaAdminClient
 
+    from shared.kafka_security import PLAINTEXT, client_kwargs
+
     admin = AIOKafkaAdminClient(
-        bootstrap_servers=bootstrap_servers, request_timeout_ms=int(timeout_s * 1000)
+        bootstrap_servers=bootstrap_servers,
+        request_timeout_ms=int(timeout_s * 1000),
+        # The launcher's own check: never the caller's environment's principal.
+        **client_kwargs(security or PLAINTEXT),
     )
     try:
-        await asyncio.wait_for(admin.start(), timeout_s)
-        info = await asyncio.wait_for(admin.describe_cluster(), timeout_s)
+        async with asyncio.timeout(timeout_s):
+            await admin.start()
+            info = await admin.describe_cluster()
         return len(info.get("brokers", []))
     finally:
-        await asyncio.wait_for(admin.close(), timeout_s)
+        async with asyncio.timeout(timeout_s):
+            await admin.close()

@@ -17,11 +17,12 @@ from typing import Any, TypeVar
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
-from pydantic import BaseModel
 
-from shared.codec import encode
+from shared.contracts import Event
 from shared.envelope import Envelope, new_event
-from shared.publisher import Publisher, Record
+from shared.kafka_security import KafkaSecurity, client_kwargs
+from shared.outbox import record_of
+from shared.publisher import Publisher
 
 T = TypeVar("T")
 
@@ -42,7 +43,13 @@ class Urls:
     gateway: str
     inventory: str
     bootstrap_servers: str
+    # A program admin's API key (``vault.credentials``): every ops call the scenario makes.
     admin_token: str
+    # access's API: manufacturers get their own keys there (none: the admin acts for them).
+    access: str = ""
+    # The Kafka principal the scenario publishes and reads as (vault-ops in the secure
+    # profile); None: the environment's (PLAINTEXT where it says nothing).
+    kafka: KafkaSecurity | None = None
 
 
 def _check(answer: httpx.Response, *expected: int) -> Any:
@@ -114,23 +121,61 @@ class Ops:
             "location": location,
             "operator": operator,
         }
-        _check(await self.http.post(f"{self.urls.inventory}/v1/warehouses", json=body), 200, 201)
+        _check(
+            await self.http.post(
+                f"{self.urls.inventory}/v1/warehouses", json=body, headers=self._auth
+            ),
+            200,
+            201,
+        )
 
-    async def publish(
-        self, topic: str, event_type: str, payload: BaseModel, *, key: str
-    ) -> Envelope[BaseModel]:
-        event = new_event(event_type, payload, key=key, producer="vault-scenario")
-        publisher = Publisher(self.urls.bootstrap_servers, client_id="vault-scenario")
+    async def manufacturer_key(self, manufacturer_id: str) -> str:
+        """A key of the manufacturer's own from access (its principal made, or a new key if it
+        exists), once demand and inventory accept it (they learn it from access's event)."""
+        answer = await self.http.post(
+            f"{self.urls.access}/v1/principals",
+            json={"kind": "manufacturer", "id": manufacturer_id},
+            headers=self._auth,
+        )
+        if answer.status_code == 409:
+            answer = await self.http.post(
+                f"{self.urls.access}/v1/principals/manufacturer:{manufacturer_id}/keys",
+                json={},
+                headers=self._auth,
+            )
+        key = str(_check(answer, 201)["api_key"])
+        mine = {"Authorization": f"Bearer {key}"}
+
+        async def accepted() -> bool:
+            for probe in (
+                f"{self.urls.demand}/v1/demands/{manufacturer_id}/probe",
+                f"{self.urls.inventory}/v1/manufacturers/{manufacturer_id}/releases/probe",
+            ):
+                if (await self.http.get(probe, headers=mine)).status_code == 401:
+                    return False
+            return True
+
+        await eventually(accepted, f"demand and inventory to accept {manufacturer_id}'s key")
+        return key
+
+    async def publish(self, payload: Event) -> Envelope[Event]:
+        event = new_event(payload, producer="vault-scenario")
+        publisher = Publisher(
+            self.urls.bootstrap_servers, client_id="vault-scenario", security=self.urls.kafka
+        )
         try:
-            await publisher.publish([Record(topic, key.encode(), encode(event), [])])
+            await publisher.publish([record_of(event)])
         finally:
             await publisher.close()
         return event
 
     async def consumed(self, group: str, topics: tuple[str, ...]) -> bool:
         """Whether consumer group ``group`` has committed everything now on ``topics``."""
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.urls.bootstrap_servers)
-        consumer = AIOKafkaConsumer(bootstrap_servers=self.urls.bootstrap_servers, group_id=None)
+        security = client_kwargs(self.urls.kafka)
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.urls.bootstrap_servers, **security)
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.urls.bootstrap_servers, group_id=None, **security
+        )
         await admin.start()
         await consumer.start()
         try:
@@ -202,7 +247,9 @@ class Trader:
             if not cursor:
                 return legs
 
-    async def fill(self, leg: dict[str, Any], quantity: Decimal) -> dict[str, Any]:
+    async def fill(
+        self, leg: dict[str, Any], quantity: Decimal, *, warehouse_id: str | None = None
+    ) -> dict[str, Any]:
         unit = leg["quantity"]["unit"]
         price = leg["limit_price"]["amount"] if leg.get("limit_price") else "1"
         if leg.get("kind") == "offer" and leg.get("offer_id"):
@@ -212,7 +259,7 @@ class Trader:
             "quantity": {"amount": plain(quantity), "unit": unit},
             "unit_price": {"amount": plain(price), "currency": "USD", "per": unit},
             "origin_country": leg.get("origin_country") or self.country,
-            "warehouse_id": leg.get("warehouse_id") or "wh-nl-rotterdam",
+            "warehouse_id": leg.get("warehouse_id") or warehouse_id or "wh-nl-rotterdam",
             "lot_reference": f"lot-{uuid.uuid4().hex[:10]}",
             "filled_at": datetime.now(UTC).isoformat(),
         }
@@ -244,10 +291,13 @@ class Trader:
 class Manufacturer:
     """A manufacturer's system: demand over HTTP, answers read back."""
 
-    def __init__(self, http: httpx.AsyncClient, urls: Urls, manufacturer_id: str) -> None:
+    def __init__(
+        self, http: httpx.AsyncClient, urls: Urls, manufacturer_id: str, api_key: str
+    ) -> None:
         self.http = http
         self.urls = urls
         self.manufacturer_id = manufacturer_id
+        self._auth = {"Authorization": f"Bearer {api_key}"}
 
     async def demand(
         self,
@@ -267,7 +317,10 @@ class Manufacturer:
             "max_unit_price": max_price,
             "deliver_by": (date.today() + timedelta(days=deliver_in_days)).isoformat(),
         }
-        answer = _check(await self.http.post(f"{self.urls.demand}/v1/demands", json=body), 202)
+        answer = _check(
+            await self.http.post(f"{self.urls.demand}/v1/demands", json=body, headers=self._auth),
+            202,
+        )
         return str(answer["order_id"])
 
     async def release(self, mineral: str, quantity: str) -> dict[str, Any]:
@@ -278,6 +331,9 @@ class Manufacturer:
             "release_id": f"rel-{uuid.uuid4().hex[:10]}",
         }
         result: dict[str, Any] = _check(
-            await self.http.post(f"{self.urls.inventory}/v1/releases", json=body), 201
+            await self.http.post(
+                f"{self.urls.inventory}/v1/releases", json=body, headers=self._auth
+            ),
+            201,
         )
         return result

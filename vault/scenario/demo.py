@@ -58,13 +58,16 @@ class Demo:
 
     async def run(self) -> DemoResult:
         started = time.monotonic()
-        async with httpx.AsyncClient(timeout=20) as http:
+        # Reads are made as the program admin; traders and manufacturers send their own keys.
+        admin = {"Authorization": f"Bearer {self.urls.admin_token}"}
+        async with httpx.AsyncClient(timeout=20, headers=admin) as http:
             ops = Ops(http, self.urls)
             await self._seed(http, ops)
-            makers = {
-                d.manufacturer_id: Manufacturer(http, self.urls, d.manufacturer_id)
-                for d in seed.DEMANDS
-            }
+            makers = {}
+            for m in sorted(self.manufacturers):
+                key = await ops.manufacturer_key(m) if self.urls.access else self.urls.admin_token
+                makers[m] = Manufacturer(http, self.urls, m, key)
+                self.say(f"manufacturer {m}: its own API key from access")
             for d in seed.DEMANDS:
                 self.result.orders[d.request_id] = await makers[d.manufacturer_id].demand(
                     d.request_id, d.mineral, d.quantity, d.unit, d.max_unit_price
@@ -85,10 +88,7 @@ class Demo:
     async def _seed(self, http: httpx.AsyncClient, ops: Ops) -> None:
         for mineral, phase in seed.PHASES:
             await ops.publish(
-                topics.PROGRAM_PHASES,
-                "program.phase_set",
-                PhaseSet(mineral=mineral, phase=phase, set_by="demo", reason="demo program"),
-                key=mineral,
+                PhaseSet(mineral=mineral, phase=phase, set_by="demo", reason="demo program")
             )
             self.say(f"phase    {mineral} -> {phase}")
         for t in seed.TRADERS:
@@ -210,19 +210,27 @@ class Demo:
     async def _release(self, http: httpx.AsyncClient, makers: dict[str, Manufacturer]) -> None:
         manufacturer, mineral, quantity = seed.RELEASE
         self.result.release = await makers[manufacturer].release(mineral, quantity)
+        release_id = self.result.release["release_id"]
         request_id = self.result.release["replenishment"]["request_id"]
         self.say(
             f"release  {manufacturer} draws {quantity} of {mineral}; replenishment {request_id} follows"
         )
 
-        async def replenishment_order() -> str | None:
-            answer = await http.get(f"{self.urls.demand}/v1/demands/{manufacturer}/{request_id}")
-            return str(answer.json()["order_id"]) if answer.status_code == 200 else None
+        async def replenishment_order() -> dict[str, Any] | None:
+            answer = await http.get(
+                f"{self.urls.demand}/v1/replenishments/{manufacturer}/{release_id}"
+            )
+            return dict(answer.json()) if answer.status_code == 200 else None
 
-        self.result.replenishment_order = await eventually(
-            replenishment_order, "the replenishment demand to become an order", self.timeout_s
+        ordered = await eventually(
+            replenishment_order, "the replenishment to become an order", self.timeout_s
         )
+        self.result.replenishment_order = str(ordered["order_id"])
         self.result.orders[request_id] = self.result.replenishment_order
+        self.say(
+            f"replenish {self.result.replenishment_order}: {quantity} {mineral}, limit price"
+            f" {ordered['limit_price']} (the dearest lot drawn plus headroom)"
+        )
 
     async def _tell(self, http: httpx.AsyncClient) -> None:
         self.say("\n=== the story of each order ===")
