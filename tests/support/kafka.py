@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.record.default_records import _DefaultRecordBatchBuilderPy
 
 from shared.kafka import ensure_topics
+from shared.kafka_records import RawHeaderKey
+from shared.kafka_security import client_kwargs
 
 
 async def create_topic(
@@ -18,7 +22,7 @@ async def create_topic(
     replicas: int = 1,
     configs: dict[str, str] | None = None,
 ) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **client_kwargs())
     await admin.start()
     try:
         await admin.create_topics(
@@ -44,6 +48,7 @@ async def read_all(
         enable_auto_commit=False,
         isolation_level=isolation_level,
         group_id=None,
+        **client_kwargs(),
     )
     await consumer.start()
     records: list[tuple[bytes | None, bytes]] = []
@@ -63,7 +68,7 @@ async def read_all(
 
 
 async def partitions(bootstrap: str, topic_names: tuple[str, ...]) -> list[TopicPartition]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **client_kwargs())
     await admin.start()
     try:
         described = await admin.describe_topics(list(topic_names))
@@ -94,3 +99,31 @@ async def start_group_at_end(bootstrap: str, group: str, topic_names: tuple[str,
         await consumer.commit(dict(ends))
     finally:
         await consumer.stop()
+
+
+RawRecord = tuple[bytes | None, bytes | None, list[tuple[bytes, bytes | None]]]
+
+
+def hostile_batch(
+    producer: AIOKafkaProducer,
+    records: list[RawRecord],
+    *,
+    compression_type: int = 0,
+    transactional: bool = False,
+) -> Any:
+    """A batch for ``producer.send_batch`` whose header keys are any bytes, as kcat writes them.
+
+    aiokafka's producer encodes header keys as strict UTF-8 in its C builder; its pure
+    Python builder, given a key whose ``encode`` returns the bytes, writes them as they are.
+    """
+    batch = producer.create_batch()
+    builder = _DefaultRecordBatchBuilderPy(
+        2, compression_type, int(transactional), -1, -1, 0, 1 << 30
+    )
+    batch._builder = builder
+    # The sender stamps idempotent and transactional batches through this one method.
+    batch._set_producer_state = builder.set_producer_state
+    for key, value, headers in records:
+        raw_headers = [(RawHeaderKey(k), v) for k, v in headers]
+        batch.append(timestamp=None, key=key, value=value, headers=raw_headers)
+    return batch

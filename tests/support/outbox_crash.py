@@ -20,18 +20,18 @@ async def main(database_url: str, bootstrap: str, topic: str, mode: str) -> None
     pool = await create_pool(database_url, schema="writer")
     await migrate(pool)
     async with pool.acquire() as conn, conn.transaction():
-        await outbox.enqueue(conn, [(topic, credited("a", "2", producer="writer"))])
+        await outbox.enqueue_to(conn, [(topic, credited("a", "2", producer="writer"))])
     print("committed", flush=True)
     if mode == "before_publish":
         os.kill(os.getpid(), signal.SIGKILL)
 
     class DiesBeforeMarking(outbox.OutboxRelay):
-        async def _mark_published(self, ids: list[int]) -> None:
+        async def _mark_published(self, conn: object, ids: list[int]) -> None:
             print("published", flush=True)
             os.kill(os.getpid(), signal.SIGKILL)
 
     await DiesBeforeMarking(
-        pool, Publisher(bootstrap, client_id="writer"), service="writer"
+        pool, Publisher(bootstrap, client_id="writer"), service="writer", database_url=database_url
     ).publish_batch()
 
 

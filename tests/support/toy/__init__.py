@@ -9,11 +9,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import structlog
-from faststream.kafka import KafkaRouter
 
 from shared import outbox
-from shared.consumer import Tx, subscription
-from shared.contracts.common import Contract, PositiveAmount
+from shared.consumer import Subscription, on
+from shared.contracts.common import Event, PositiveAmount
+from shared.db import Connection
 from shared.envelope import Envelope, new_event
 from shared.service import Service
 from shared.settings import ServiceSettings
@@ -21,9 +21,17 @@ from shared.settings import ServiceSettings
 log = structlog.get_logger("toy")
 
 
-class Credited(Contract):
+class Credited(Event):
+    """``toy.credited``: an account is credited. Tests send it on topics of their own."""
+
+    EVENT_TYPE = "toy.credited"
+    TOPIC = "toy.credits"
+
     account: str
     amount: PositiveAmount
+
+    def partition_key(self) -> str:
+        return self.account
 
 
 class UnknownAccount(Exception):
@@ -33,12 +41,7 @@ class UnknownAccount(Exception):
 def credited(
     account: str, amount: str, *, key: str | None = None, producer: str = "test"
 ) -> Envelope[Credited]:
-    return new_event(
-        "toy.credited",
-        Credited(account=account, amount=Decimal(amount)),
-        key=key or account,
-        producer=producer,
-    )
+    return new_event(Credited(account=account, amount=Decimal(amount)), key=key, producer=producer)
 
 
 def toy_service(
@@ -49,11 +52,10 @@ def toy_service(
     bootstrap: str,
     database_url: str,
     configure_logging: bool = False,
+    max_attempts: int = 5,
+    backoff_s: float = 0.2,
 ) -> Service:
-    router = KafkaRouter()
-
-    @router.subscriber(source, **subscription(name))
-    async def on_credited(event: Envelope[Credited], conn: Tx) -> None:
+    async def on_credited(conn: Connection, event: Envelope[Credited]) -> None:
         updated = await conn.execute(
             "UPDATE accounts SET balance = balance + $2, applied = applied + 1 WHERE account = $1",
             event.payload.account,
@@ -61,31 +63,32 @@ def toy_service(
         )
         if updated == "UPDATE 0":
             raise UnknownAccount(event.payload.account)
+        await conn.execute(
+            "INSERT INTO credits (account, amount, event_id) VALUES ($1, $2, $3)",
+            event.payload.account,
+            event.payload.amount,
+            event.event_id,
+        )
         log.info("credit_applied", account=event.payload.account, amount=str(event.payload.amount))
         if forward_to:
-            await outbox.enqueue(
-                conn,
-                [
-                    (
-                        forward_to,
-                        credited(
-                            event.payload.account,
-                            str(event.payload.amount),
-                            key=event.key,
-                            producer=name,
-                        ),
-                    )
-                ],
+            forwarded = credited(
+                event.payload.account, str(event.payload.amount), key=event.key, producer=name
             )
+            await outbox.enqueue_to(conn, [(forward_to, forwarded)])
 
     settings = ServiceSettings(
-        kafka_bootstrap_servers=bootstrap, database_url=database_url, outbox_poll_s=0.2
+        kafka_bootstrap_servers=bootstrap,
+        database_url=database_url,
+        outbox_poll_s=0.2,
+        consumer_max_attempts=max_attempts,
+        consumer_base_backoff_s=backoff_s,
     )
     return Service(
         name,
-        routers=[router],
+        subscriptions=[Subscription(source, [on(Credited, on_credited)])],
         topics=[t for t in (source, forward_to) if t],
         migrations=["tests.support.toy"],
         settings=settings,
         configure_logging=configure_logging,
+        verifies_credentials=False,
     )

@@ -2,15 +2,21 @@ from datetime import date
 from decimal import Decimal
 
 from services.demand.domain import (
+    Accepted,
     AcceptedDemand,
     DemandKey,
     Reason,
+    Rejected,
     RejectionCode,
     validate_demand,
 )
-from services.demand.events import plain, procurement_requested, rejected
+from services.demand.domain import plain_decimal as plain
+from services.demand.events import of_outcome
 from shared import topics
+from shared.envelope import topic_of
 from tests.unit.demand.builders import CATALOGUE, TODAY, make_demand
+
+KEY = DemandKey("acme-batteries", "PO-2025-0001")
 
 
 def accepted(**changes: object) -> AcceptedDemand:
@@ -30,9 +36,11 @@ def test_an_accepted_amount_has_one_plain_spelling_downstream() -> None:
 
 def test_a_procurement_request_carries_market_unit_and_a_limit_price_per_that_unit() -> None:
     demand = accepted(mineral="Dysprosium", unit="kg", quantity=Decimal("250.000"))
-    topic, event = procurement_requested(demand, "ord-1", "replenishment", correlation_id="c-1")
+    _, event = of_outcome(
+        KEY, Accepted("ord-1", demand), "replenishment", cause=None, correlation_id="c-1"
+    )
 
-    assert (topic, event.type, event.key, event.producer) == (
+    assert (topic_of(event), event.type, event.key, event.producer) == (
         topics.PROCUREMENT_REQUESTED,
         "procurement.requested",
         "ord-1",
@@ -53,17 +61,27 @@ def test_a_procurement_request_carries_market_unit_and_a_limit_price_per_that_un
 
 
 def test_no_price_limit_means_no_limit_price() -> None:
-    _, event = procurement_requested(
-        accepted(max_unit_price=None), "ord-1", "procurement", correlation_id=None
+    _, event = of_outcome(
+        KEY,
+        Accepted("ord-1", accepted(max_unit_price=None)),
+        "procurement",
+        cause=None,
+        correlation_id=None,
     )
     assert event.model_dump()["payload"]["limit_price"] is None
 
 
 def test_a_rejection_publishes_each_reason_with_its_code_and_field() -> None:
     reason = Reason(RejectionCode.WRONG_UNIT, "cobalt is ordered in t (tonnes), not 'kg'", "unit")
-    topic, event = rejected(DemandKey("acme", "PO-1"), [reason], correlation_id=None)
+    [event] = of_outcome(
+        DemandKey("acme", "PO-1"),
+        Rejected((reason,)),
+        "procurement",
+        cause=None,
+        correlation_id=None,
+    )
 
-    assert (topic, event.type, event.key) == (
+    assert (topic_of(event), event.type, event.key) == (
         topics.DEMAND_OUTCOMES,
         "demand.rejected",
         "acme:PO-1",

@@ -6,8 +6,8 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
 from services.demand.domain import DemandKey, is_well_formed_id, order_id_for
-from services.demand.events import outcome_key
 from shared.contracts.common import Identifier
+from shared.contracts.demand import request_key
 
 ids = st.from_regex(r"[A-Za-z0-9._:-]{1,64}", fullmatch=True)
 
@@ -42,14 +42,14 @@ def test_ids_the_rules_refuse_are_not_well_formed(text: str) -> None:
 
 
 def test_answers_are_keyed_by_manufacturer_and_request_id() -> None:
-    assert outcome_key(DemandKey("acme", "PO-1")) == "acme:PO-1"
+    assert request_key("acme", "PO-1") == "acme:PO-1"
 
 
 @given(st.text(max_size=200), st.text(max_size=200))
 def test_any_pair_of_ids_gives_an_answer_key_an_envelope_and_postgres_accept(
     manufacturer: str, request: str
 ) -> None:
-    key = outcome_key(DemandKey(manufacturer, request))
+    key = request_key(manufacturer, request)
     assert 0 < len(key) <= 200
     assert "\x00" not in key
-    assert key == outcome_key(DemandKey(manufacturer, request))
+    assert key == request_key(manufacturer, request)

@@ -10,10 +10,11 @@ from services.demand.domain import (
     DemandKey,
     RejectedDemand,
     RejectionCode,
+    Submission,
     demand_fingerprint,
+    read_submission,
     validate_demand,
 )
-from services.demand.reading import Submission, read_submission
 from tests.unit.demand.builders import CATALOGUE, TODAY, make_demand
 
 Code = RejectionCode
@@ -85,6 +86,21 @@ def test_a_field_that_is_not_text_says_what_it_got(value: object, kind: str) -> 
     [(code, message)] = unreadable(mineral=value).values()
     assert code is Code.NOT_TEXT
     assert message.startswith(f"mineral must be text (a JSON string), got {kind}")
+
+
+def test_an_integer_too_long_for_pydantic_is_a_number_like_any_other() -> None:
+    # shared.codec.tolerant_json hands integers over 4,300 digits over as Decimal.
+    [(code, message)] = unreadable(quantity=Decimal("9" * 5000)).values()
+    assert code is Code.NOT_TEXT
+    assert message.startswith("quantity must be text (a JSON string), got a number;")
+
+
+@pytest.mark.parametrize("field", ["mineral", "unit", "max_unit_price", "request_id"])
+def test_text_with_a_lone_surrogate_is_named_and_never_echoed(field: str) -> None:
+    [(code, message)] = unreadable(**{field: "cobalt\ud800"}).values()
+    assert code is Code.NOT_UNICODE
+    assert message.startswith(f"{field} holds a lone surrogate escape")
+    message.encode("utf-8")  # storable, loggable
 
 
 @pytest.mark.parametrize("missing", [_ABSENT, None])

@@ -9,14 +9,12 @@ from services.inventory.domain import (
     Fill,
     Lot,
     LotBalance,
-    Phase,
     Receipt,
-    Tier,
-    Unit,
     Warehouse,
     WarehouseKind,
     book_receipt,
 )
+from shared.contracts import Phase, Tier, Unit
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -58,6 +56,7 @@ def make_fill(
     filled_at: datetime = T0,
     origin_country: str = "US",
     tier: Tier = Tier.DOMESTIC,
+    unit_price: Decimal = Decimal("33000.00"),
 ) -> Fill:
     return Fill(
         fill_id=fill_id,
@@ -66,7 +65,7 @@ def make_fill(
         mineral=mineral,
         unit=Unit.TONNE,
         quantity=quantity,
-        unit_price=Decimal("33000.00"),
+        unit_price=unit_price,
         origin_country=origin_country,
         tier=tier,
         warehouse_id=warehouse_id,
@@ -75,6 +74,7 @@ def make_fill(
         phase=Phase.INITIAL_FILL,
         policy_version="policy-2026-01",
         owner=owner,
+        leg_id=f"leg-for-{fill_id}",
     )
 
 

@@ -5,8 +5,10 @@ import pytest
 from services.inventory.domain import (
     AdjustmentRefused,
     InvalidMovement,
+    LotBalance,
     Movement,
     MovementKind,
+    Posting,
     apply,
     plan_adjustment,
 )
@@ -51,7 +53,7 @@ def test_an_adjustment_movement_cannot_exist_without_reason_and_author() -> None
 def test_an_adjustment_changes_the_balance_by_its_signed_quantity() -> None:
     holding = held_lot(make_fill(quantity=Decimal(10)))
 
-    movement = plan_adjustment(
+    adjusted = plan_adjustment(
         holding,
         Decimal("-0.25"),
         reason="weighbridge recalibrated",
@@ -60,9 +62,11 @@ def test_an_adjustment_changes_the_balance_by_its_signed_quantity() -> None:
         at=at(1),
     )
 
-    assert isinstance(movement, Movement)
+    assert isinstance(adjusted, Posting)
+    movement = adjusted.movement
     assert (movement.reason, movement.author) == ("weighbridge recalibrated", "ops-jo")
     assert apply({holding.lot.key: Decimal(10)}, movement) == {holding.lot.key: Decimal("9.75")}
+    assert adjusted.holding == LotBalance(holding.lot, Decimal("9.75"))
 
 
 def test_an_adjustment_cannot_take_a_lot_below_zero() -> None:

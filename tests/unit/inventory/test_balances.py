@@ -9,7 +9,6 @@ from services.inventory.domain import (
     Movement,
     MovementKind,
     NegativeBalance,
-    Tier,
     UnknownLot,
     apply,
     apply_all,
@@ -20,6 +19,7 @@ from services.inventory.domain import (
     lot_balances,
     rebuild,
 )
+from shared.contracts import Tier
 from tests.unit.inventory.builders import LEASED, PARTNER, at, booked, make_fill
 
 COBALT_A = booked(make_fill("f-1", quantity=Decimal(10)))

@@ -17,6 +17,7 @@ from services.inventory.domain import (
     Movement,
     MovementKind,
     NegativeBalance,
+    Posting,
     Receipt,
     ReleasePlan,
     Transfer,
@@ -93,8 +94,12 @@ class RandomLedgerOperations(RuleBasedStateMachine):
         self.serial += 1
         return f"{prefix}-{self.serial}"
 
-    def _accept(self, movements: tuple[Movement, ...], mineral: str, change: Decimal) -> None:
+    def _accept(self, postings: tuple[Posting, ...], mineral: str, change: Decimal) -> None:
+        movements = [posting.movement for posting in postings]
         self.live = apply_all(self.live, movements)
+        # What each transition says a lot holds afterwards is what the ledger says.
+        for posting in postings:
+            assert self.live.get(posting.movement.key, Decimal(0)) == posting.balance
         self.accepted.extend(movements)
         self.expected[mineral] = self.expected.get(mineral, Decimal(0)) + change
 
@@ -128,7 +133,7 @@ class RandomLedgerOperations(RuleBasedStateMachine):
             assert warehouse not in WAREHOUSES or quantity <= 0
         else:
             assert isinstance(decision, Receipt)
-            self._accept((decision.movement,), mineral, quantity)
+            self._accept((decision.posting,), mineral, quantity)
             self.lots[decision.lot.lot_id] = decision.lot
             self.booked.add(fill.fill_id)
 
@@ -145,7 +150,7 @@ class RandomLedgerOperations(RuleBasedStateMachine):
         result = plan_transfer(holding, to, amount, WAREHOUSES, transfer_id=transfer_id, at=at(80))
         if isinstance(result, Transfer):
             assert result.lot.owner == holding.lot.owner
-            self._accept(result.movements, holding.lot.mineral, Decimal(0))
+            self._accept(result.postings, holding.lot.mineral, Decimal(0))
             self.lots[result.lot.lot_id] = result.lot
         else:
             assert (
@@ -177,11 +182,12 @@ class RandomLedgerOperations(RuleBasedStateMachine):
             warehouse,
             release_id=self._next_id("rel"),
             at=at(90),
+            lead_days=60,
         )
         if isinstance(plan, ReleasePlan):
             _assert_fair_draw(plan, eligible)
             assert plan.replenishment.quantity == quantity
-            self._accept(plan.movements, mineral, -quantity)
+            self._accept(plan.postings, mineral, -quantity)
         else:
             assert (plan.held, plan.requested) == (held, quantity)
             assert quantity > held
@@ -206,6 +212,7 @@ class RandomLedgerOperations(RuleBasedStateMachine):
         if isinstance(result, AdjustmentRefused):
             assert not (reason and author) or quantity == 0 or holding.quantity + quantity < 0
         else:
+            assert result.balance == holding.quantity + quantity
             self._accept((result,), holding.lot.mineral, quantity)
 
     @precondition(lambda self: bool(self.live))
@@ -285,7 +292,7 @@ def test_a_release_never_takes_more_than_is_held_for_that_manufacturer(
     held = sum((entry.quantity for entry in eligible), Decimal(0))
 
     plan = plan_release(
-        holdings, maker, "cobalt", quantity, warehouse, release_id="rel", at=at(100)
+        holdings, maker, "cobalt", quantity, warehouse, release_id="rel", at=at(100), lead_days=60
     )
 
     if isinstance(plan, ReleasePlan):

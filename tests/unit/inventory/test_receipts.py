@@ -8,10 +8,10 @@ from services.inventory.domain import (
     InvalidValue,
     MovementKind,
     Receipt,
-    Unit,
     apply,
     book_receipt,
 )
+from shared.contracts import NaiveDatetime, Unit
 from tests.unit.inventory.builders import PARTNER, WAREHOUSES, booked, make_fill
 
 
@@ -103,7 +103,7 @@ def test_a_fill_quantity_given_as_a_float_is_rejected() -> None:
 
 
 def test_a_fill_time_without_a_time_zone_is_rejected() -> None:
-    with pytest.raises(InvalidValue):
+    with pytest.raises(NaiveDatetime):
         make_fill(filled_at=make_fill().filled_at.replace(tzinfo=None))
 
 

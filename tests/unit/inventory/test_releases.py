@@ -1,3 +1,4 @@
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -7,9 +8,13 @@ from services.inventory.domain import (
     MovementKind,
     ReleasePlan,
     ReleaseRefused,
-    Unit,
+    RequestProblem,
+    check_request,
     plan_release,
+    replenishment_due,
 )
+from shared.catalogue import load_catalogue
+from shared.contracts import Unit
 from tests.unit.inventory.builders import LEASED, OWNED, PARTNER, at, held_lot, make_fill
 
 OLD = held_lot(make_fill("fill-old", quantity=Decimal(5), filled_at=at(0)))
@@ -26,7 +31,14 @@ def _release(
     quantity: str, warehouse: str | None = None, holdings: list[LotBalance] = HOLDINGS
 ) -> ReleasePlan | ReleaseRefused:
     return plan_release(
-        holdings, "maker-a", "cobalt", Decimal(quantity), warehouse, release_id="rel-1", at=at(9)
+        holdings,
+        "maker-a",
+        "cobalt",
+        Decimal(quantity),
+        warehouse,
+        release_id="rel-1",
+        at=at(9),
+        lead_days=60,
     )
 
 
@@ -121,4 +133,62 @@ def test_an_unknown_release_rule_is_an_error() -> None:
             rule="lifo",  # type: ignore[arg-type]
             release_id="rel-2",
             at=at(9),
+            lead_days=60,
         )
+
+
+def test_each_draw_leaves_its_lot_holding_what_it_held_less_what_was_taken() -> None:
+    plan = _release("7")
+
+    assert isinstance(plan, ReleasePlan)
+    assert [(p.lot.lot_id, p.balance) for p in plan.postings] == [
+        (OLD.lot.lot_id, Decimal(0)),
+        (MIDDLE.lot.lot_id, Decimal(3)),
+    ]
+    assert plan.release.draws == plan.movements
+
+
+def test_replenishment_is_due_the_lead_time_after_the_release_day_in_utc() -> None:
+    late_evening_in_chicago = datetime(2026, 3, 1, 21, 30, tzinfo=timezone(timedelta(hours=-6)))
+
+    plan = plan_release(
+        HOLDINGS,
+        "maker-a",
+        "cobalt",
+        Decimal(1),
+        release_id="rel-3",
+        at=late_evening_in_chicago,
+        lead_days=60,
+    )
+
+    assert isinstance(plan, ReleasePlan)
+    # 03:30 UTC on 2 March: the release day is the 2nd.
+    assert plan.replenishment.deliver_by == date(2026, 5, 1)
+    assert replenishment_due(at(0), 1) == date(2026, 1, 6)
+    assert plan.release.deliver_by == plan.replenishment.deliver_by
+
+
+COBALT = load_catalogue().get("cobalt")
+
+
+@pytest.mark.parametrize(
+    ("mineral", "quantity", "unit", "problem"),
+    [
+        ("adamantium", "1", None, RequestProblem.UNKNOWN_MINERAL),
+        ("cobalt", "1", "kg", RequestProblem.UNIT_MISMATCH),
+        ("cobalt", "99999999", None, RequestProblem.QUANTITY_ABOVE_CEILING),
+    ],
+)
+def test_a_release_request_the_catalogue_refuses_is_refused_before_anything_is_drawn(
+    mineral: str, quantity: str, unit: str | None, problem: RequestProblem
+) -> None:
+    refused = check_request(mineral, Decimal(quantity), unit, load_catalogue().get(mineral))
+
+    assert refused is not None
+    assert refused.problem is problem
+    assert mineral in refused.detail
+
+
+def test_a_release_request_in_the_catalogue_unit_within_the_ceiling_passes() -> None:
+    assert check_request("cobalt", Decimal(5), "t", COBALT) is None
+    assert check_request("cobalt", Decimal(5), None, COBALT) is None

@@ -109,3 +109,25 @@ def test_a_transfer_of_nothing_is_refused() -> None:
     refused = _transfer(LotBalance(receipt.lot, Decimal(10)), LEASED.warehouse_id, "0")
 
     assert isinstance(refused, TransferRefused)
+
+
+def test_a_split_leaves_the_source_holding_the_rest_and_the_child_what_moved() -> None:
+    receipt = booked(make_fill(quantity=Decimal(10)))
+
+    transfer = _transfer(LotBalance(receipt.lot, Decimal(10)), LEASED.warehouse_id, "4")
+
+    assert isinstance(transfer, Transfer)
+    out, into = transfer.postings
+    assert (out.lot, out.balance) == (receipt.lot, Decimal(6))
+    assert (into.lot, into.balance) == (transfer.lot, Decimal(4))
+
+
+def test_a_whole_lot_move_leaves_nothing_behind_and_everything_with_the_new_custodian() -> None:
+    receipt = booked(make_fill(quantity=Decimal(10)))
+
+    transfer = _transfer(LotBalance(receipt.lot, Decimal(10)), OWNED.warehouse_id, "10")
+
+    assert isinstance(transfer, Transfer)
+    out, into = transfer.postings
+    assert (out.movement.warehouse_id, out.balance) == (PARTNER.warehouse_id, Decimal(0))
+    assert (into.lot.warehouse_id, into.balance) == (OWNED.warehouse_id, Decimal(10))

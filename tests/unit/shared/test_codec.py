@@ -7,14 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from shared.codec import PoisonMessage, decode, encode
+from shared.codec import PoisonMessage, decode, decode_raw, decode_tolerant, decode_typed, encode
 from shared.contracts import DemandAccepted, Quantity
 from shared.envelope import new_event
 
 
 def _event_bytes(**changes: object) -> bytes:
     event = new_event(
-        "demand.accepted",
         DemandAccepted(manufacturer_id="m", request_id="r", order_id="ord-1"),
         key="m:r",
         producer="test",
@@ -58,3 +57,55 @@ def test_decimals_travel_as_exact_text_never_floats() -> None:
     assert quantity.model_dump_json() == '{"amount":"0.1","unit":"t"}'
     with pytest.raises(ValueError, match="greater than 0"):
         Quantity(amount=Decimal("-1"), unit="t")
+
+
+def test_a_typed_decode_in_one_pass_gives_what_the_two_step_decode_gives() -> None:
+    data = _event_bytes()
+    fast = decode_typed(data, DemandAccepted)
+    assert fast is not None
+    assert fast == decode(data, DemandAccepted)
+
+
+def test_a_typed_decode_declines_what_the_two_step_decode_must_judge() -> None:
+    assert decode_typed(_event_bytes(version="2.0"), DemandAccepted) is None
+    assert decode_typed(_event_bytes(type="demand.rejected"), DemandAccepted) is None
+    assert decode_typed(b"{not json", DemandAccepted) is None
+
+
+def _with_raw_payload_field(name: str, raw_json: str) -> bytes:
+    text = _event_bytes().decode()
+    return text.replace(
+        '"order_id": "ord-1"', f'"order_id": "ord-1", "{name}": {raw_json}'
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("raw_json", "read"),
+    [("9" * 5000, Decimal("9" * 5000)), ('"a\\ud800b"', "a\ud800b"), ('"\\udfff"', "\udfff")],
+    ids=["5,000 digits", "lone high surrogate", "lone low surrogate"],
+)
+def test_json_only_pydantic_refuses_is_read_tolerantly_for_a_lenient_reader(
+    raw_json: str, read: object
+) -> None:
+    data = _with_raw_payload_field("odd", raw_json)
+    with pytest.raises(PoisonMessage, match="malformed"):
+        decode_raw(data)
+    assert decode_tolerant(data).payload["odd"] == read
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"{not json",
+        "é".encode("latin-1"),
+        b'{"a": "\\ud800"}',  # JSON, but no envelope
+        _event_bytes(key="k\\ud800").replace(b"\\\\", b"\\"),  # the envelope's own text
+        b"[" * 100_000,
+    ],
+    ids=["empty", "not JSON", "not UTF-8", "no envelope", "surrogate in the key", "nesting"],
+)
+def test_tolerance_never_lets_through_what_is_no_envelope(data: bytes) -> None:
+    with pytest.raises(PoisonMessage) as caught:
+        decode_tolerant(data)
+    assert caught.value.reason == "malformed"

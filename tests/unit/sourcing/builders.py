@@ -9,15 +9,14 @@ from decimal import Decimal
 from services.sourcing.domain import (
     Exposure,
     Offer,
-    Phase,
     ProcurementRequest,
     SourcingContext,
     SupplyBook,
-    Tier,
     TierPolicy,
     Trader,
     TraderRoster,
 )
+from shared.contracts import Phase, Tier
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()

@@ -11,15 +11,14 @@ from hypothesis import strategies as st
 from services.sourcing.domain import (
     Exposure,
     Offer,
-    Phase,
     ProcurementRequest,
     SourcingContext,
     SupplyBook,
-    Tier,
     TierPolicy,
     Trader,
     TraderRoster,
 )
+from shared.contracts import Phase, Tier
 
 from .builders import NOW, TODAY
 

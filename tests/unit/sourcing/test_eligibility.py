@@ -2,7 +2,8 @@ from datetime import timedelta
 
 import pytest
 
-from services.sourcing.domain import Outcome, Phase, allocate
+from services.sourcing.domain import Outcome, allocate
+from shared.contracts import Phase
 
 from .builders import DELIVER_BY, NOW, context, offer, policy, request, trader
 

@@ -1,7 +1,7 @@
 from typing import Any
 
-from services.sourcing.domain import Unit, allocate
-from services.sourcing.explanation import Trigger, decision_record, summary
+from services.sourcing.domain import Trigger, allocate, decision_record, summary
+from shared.contracts import Unit
 
 from .builders import NOW, context, offer, request
 

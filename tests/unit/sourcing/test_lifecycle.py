@@ -4,12 +4,12 @@ from decimal import Decimal
 import pytest
 
 from services.sourcing.domain import (
-    InvalidValue,
     OrderStatus,
     is_past_delivery,
     leg_deadline,
     order_status,
 )
+from shared.contracts import NaiveDatetime
 
 
 @pytest.mark.parametrize(
@@ -56,5 +56,5 @@ def test_delivery_is_past_only_once_the_delivery_day_is_over_in_utc() -> None:
 
 
 def test_a_deadline_needs_an_aware_clock() -> None:
-    with pytest.raises(InvalidValue):
+    with pytest.raises(NaiveDatetime):
         leg_deadline(datetime(2026, 3, 2), timedelta(hours=1), date(2026, 4, 1))

@@ -6,14 +6,13 @@ import pytest
 from services.sourcing.domain import (
     InvalidValue,
     Offer,
-    Phase,
     ProcurementRequest,
-    Tier,
     TierPolicy,
     is_excluded,
     tier_of,
     tier_preference,
 )
+from shared.contracts import NaiveDatetime, Phase, Tier
 
 from .builders import DELIVER_BY, offer, policy
 
@@ -76,7 +75,7 @@ def test_a_zero_quantity_offer_is_refused() -> None:
 
 
 def test_an_offer_valid_until_a_naive_time_is_refused() -> None:
-    with pytest.raises(InvalidValue, match="time zone"):
+    with pytest.raises(NaiveDatetime, match="time zone"):
         Offer(
             offer_id="x",
             trader_id="t",

@@ -3,8 +3,9 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from services.sourcing.domain import Phase, Tier, is_excluded, tier_of
-from services.sourcing.policy_table import load_policy, parse_policy
+from services.sourcing.domain import is_excluded, tier_of
+from services.sourcing.settings import load_policy, parse_policy
+from shared.contracts import Phase, Tier
 
 
 def test_the_shipped_policy_puts_the_us_first_then_its_allies_then_everyone_else() -> None:

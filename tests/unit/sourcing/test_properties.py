@@ -3,16 +3,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.sourcing.domain import (
-    Offer,
-    Outcome,
-    Phase,
-    Tier,
-    allocate,
-    cascade,
-    is_excluded,
-    tier_of,
-)
+from services.sourcing.domain import Offer, Outcome, allocate, cascade, is_excluded, tier_of
+from shared.contracts import Phase, Tier
 
 from .strategies import Scenario, scenarios
 

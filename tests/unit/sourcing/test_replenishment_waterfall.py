@@ -1,6 +1,7 @@
 from decimal import Decimal
 
-from services.sourcing.domain import Outcome, Phase, Tier, allocate
+from services.sourcing.domain import Outcome, allocate
+from shared.contracts import Phase, Tier
 
 from .builders import context, offer, policy, request
 

@@ -11,10 +11,9 @@ from services.trader_gateway.domain import (
     LegKind,
     LegStatus,
     OfferDraft,
-    Tier,
     TraderRegistration,
-    Unit,
 )
+from shared.contracts import Tier, Unit
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 TRADER = "trader-7f3a"

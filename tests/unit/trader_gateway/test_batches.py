@@ -5,8 +5,8 @@ import pytest
 from services.trader_gateway.domain import (
     MAX_BATCH_SIZE,
     BatchFill,
-    FillAccepted,
     FillBatchResult,
+    Filled,
     FillRefused,
     LegStatus,
     RefusalCode,
@@ -29,7 +29,11 @@ def test_two_fills_that_together_exceed_the_leg_accept_only_the_first() -> None:
     result = _result(check_fill_batch([a_leg()], items, TRADER, NOW))
 
     first, second = result.results
-    assert isinstance(first, FillAccepted)
+    assert isinstance(first, Filled)
+    assert (first.leg.filled_quantity, first.leg.status) == (
+        Decimal("70"),
+        LegStatus.PARTIALLY_FILLED,
+    )
     assert isinstance(second, FillRefused)
     assert second.code is RefusalCode.OVER_FILL
     assert ("remaining", "30") in second.extensions

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -8,6 +9,8 @@ from services.trader_gateway.domain import (
     Authenticated,
     KeyRecord,
     RefusalCode,
+    Trader,
+    TraderRegistration,
     active_keys,
     authenticate,
     issue_key,
@@ -155,3 +158,17 @@ def test_a_key_with_any_one_character_changed_does_not_verify(data: st.DataObjec
     replacement = data.draw(st.characters(codec="ascii").filter(lambda c: c != PLAINTEXT[position]))
     tampered = PLAINTEXT[:position] + replacement + PLAINTEXT[position + 1 :]
     assert not verify_key(tampered, RECORD)
+
+
+def test_a_trading_house_acts_in_its_markets_until_ops_deactivate_it() -> None:
+    terms = {
+        "trader_id": TRADER,
+        "name": "Hartree",
+        "markets": ("cobalt", "lithium"),
+        "rank": 1,
+        "capacity": Decimal("10"),
+        "exposure_limit_usd": Decimal("10"),
+    }
+    active = Trader(**terms, active=True)  # type: ignore[arg-type]
+    assert active.registration == TraderRegistration(TRADER, frozenset({"cobalt", "lithium"}))
+    assert Trader(**terms, active=False).registration is None  # type: ignore[arg-type]

@@ -4,20 +4,23 @@ import pytest
 
 from services.trader_gateway.domain import (
     DeclineAccepted,
+    Declined,
     DeclineNotApplicable,
     DeclineRefused,
     LegStatus,
     RefusalCode,
     apply_decline,
     check_decline,
+    decline_leg,
 )
+from shared.contracts import Unit
 
 from .builders import OTHER_TRADER, TRADER, a_leg
 
 REASON = "no allied material available before the deadline"
 
 
-def _refused(result: DeclineAccepted | DeclineRefused) -> DeclineRefused:
+def _refused(result: DeclineAccepted | Declined | DeclineRefused) -> DeclineRefused:
     assert isinstance(result, DeclineRefused), result
     return result
 
@@ -91,3 +94,27 @@ def test_applying_a_decline_after_a_fill_landed_raises() -> None:
 
     with pytest.raises(DeclineNotApplicable):
         apply_decline(moved_on, accepted)
+
+
+def test_declining_a_leg_returns_it_declined_with_what_sourcing_must_cascade() -> None:
+    leg = a_leg(filled_quantity=Decimal("30"), status=LegStatus.PARTIALLY_FILLED)
+    result = decline_leg(leg, TRADER, (Decimal("70"), Unit.TONNE), REASON)
+
+    assert isinstance(result, Declined)
+    assert result.decline == check_decline(leg, TRADER, Decimal("70"), REASON)
+    assert (result.leg.status, result.leg.filled_quantity) == (LegStatus.DECLINED, Decimal("30"))
+
+
+def test_a_stated_quantity_in_another_unit_than_the_leg_is_refused() -> None:
+    refusal = _refused(decline_leg(a_leg(), TRADER, (Decimal("100"), Unit.KILOGRAM), REASON))
+    assert (refusal.code, refusal.field) == (RefusalCode.UNIT_MISMATCH, "quantity.unit")
+    assert ("unit", "t") in refusal.extensions
+
+
+def test_the_remainder_is_checked_before_the_unit() -> None:
+    refusal = _refused(decline_leg(a_leg(), TRADER, (Decimal("7"), Unit.KILOGRAM), REASON))
+    assert refusal.code is RefusalCode.DECLINE_QUANTITY_MISMATCH
+
+
+def test_declining_no_leg_is_refused_as_not_found() -> None:
+    assert _refused(decline_leg(None, TRADER, None, REASON)).code is RefusalCode.NOT_FOUND

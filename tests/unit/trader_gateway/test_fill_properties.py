@@ -7,10 +7,13 @@ from services.trader_gateway.domain import (
     BatchFill,
     FillAccepted,
     FillBatchResult,
+    Filled,
+    FillRefused,
     Leg,
     apply_fill,
     check_fill,
     check_fill_batch,
+    fill_leg,
 )
 
 from .builders import NOW, TRADER, a_leg, a_proposal
@@ -61,11 +64,11 @@ def test_a_batch_never_over_fills_any_leg(
 @given(items=st.lists(fill_quantities, min_size=1, max_size=20))
 def test_a_batch_answers_as_the_same_fills_sent_one_by_one(items: list[Decimal]) -> None:
     leg: Leg = a_leg(limit_price=None)
-    one_by_one = []
+    one_by_one: list[Filled | FillRefused] = []
     for quantity in items:
-        result = check_fill(leg, a_proposal(quantity=quantity), TRADER, NOW)
-        if isinstance(result, FillAccepted):
-            leg = apply_fill(leg, result)
+        result = fill_leg(leg, a_proposal(quantity=quantity), TRADER, NOW)
+        if isinstance(result, Filled):
+            leg = result.leg
         one_by_one.append(result)
 
     batch = [BatchFill(leg.leg_id, a_proposal(quantity=q)) for q in items]
@@ -86,3 +89,21 @@ def test_check_fill_never_accepts_a_price_above_the_limit(
     if isinstance(result, FillAccepted):
         assert result.unit_price > 0
         assert limit is None or result.unit_price <= limit
+
+
+@given(quantity=leg_quantities, fills=st.lists(fill_quantities, max_size=30))
+def test_filling_a_leg_is_checking_then_applying_the_fill(
+    quantity: Decimal, fills: list[Decimal]
+) -> None:
+    leg = a_leg(quantity=quantity, limit_price=None)
+    for fill in fills:
+        proposal = a_proposal(quantity=fill)
+        checked = check_fill(leg, proposal, TRADER, NOW)
+        result = fill_leg(leg, proposal, TRADER, NOW)
+        if isinstance(checked, FillAccepted):
+            assert result == Filled(apply_fill(leg, checked), checked)
+            assert isinstance(result, Filled)
+            assert result.leg.remaining == checked.remaining_after
+            leg = result.leg
+        else:
+            assert result == checked

@@ -5,19 +5,21 @@ import pytest
 
 from services.trader_gateway.domain import (
     FillAccepted,
+    Filled,
     FillNotApplicable,
     FillRefused,
     LegStatus,
     RefusalCode,
-    Unit,
     apply_fill,
     check_fill,
+    fill_leg,
 )
+from shared.contracts import Unit
 
 from .builders import NOW, OTHER_TRADER, TRADER, a_leg, a_proposal
 
 
-def _refused(result: FillAccepted | FillRefused) -> FillRefused:
+def _refused(result: FillAccepted | Filled | FillRefused) -> FillRefused:
     assert isinstance(result, FillRefused), result
     return result
 
@@ -38,6 +40,7 @@ def test_a_fill_within_quantity_price_and_deadline_is_accepted() -> None:
         lot_reference="LOT-2026-0042",
         filled_at=NOW - timedelta(minutes=5),
         remaining_after=Decimal("60"),
+        leg_filled=Decimal("40"),
     )
 
 
@@ -196,7 +199,7 @@ def test_a_missing_or_unprintable_reference_is_refused(field: str, value: str) -
 
 
 def test_check_fill_insists_on_an_aware_clock() -> None:
-    with pytest.raises(ValueError, match="timezone"):
+    with pytest.raises(ValueError, match="time zone"):
         check_fill(a_leg(), a_proposal(), TRADER, datetime(2026, 3, 2))
 
 
@@ -242,3 +245,66 @@ def test_applying_a_fill_to_a_cancelled_leg_raises() -> None:
     assert isinstance(accepted, FillAccepted)
     with pytest.raises(FillNotApplicable):
         apply_fill(a_leg(status=LegStatus.CANCELLED), accepted)
+
+
+def test_filling_a_leg_returns_the_leg_it_leaves_and_the_fill_to_confirm() -> None:
+    leg = a_leg()
+    result = fill_leg(leg, a_proposal(), TRADER, NOW)
+
+    assert isinstance(result, Filled)
+    assert result.fill == check_fill(leg, a_proposal(), TRADER, NOW)
+    assert (result.leg.filled_quantity, result.leg.status) == (
+        Decimal("40"),
+        LegStatus.PARTIALLY_FILLED,
+    )
+    assert result.leg.remaining == result.fill.remaining_after
+    assert leg.filled_quantity == 0  # the leg given is a value: unchanged
+
+
+def test_filling_what_is_left_fills_the_leg() -> None:
+    leg = a_leg(filled_quantity=Decimal("60"), status=LegStatus.PARTIALLY_FILLED)
+    result = fill_leg(leg, a_proposal(), TRADER, NOW)
+    assert isinstance(result, Filled)
+    assert (result.leg.remaining, result.leg.status) == (Decimal("0"), LegStatus.FILLED)
+
+
+def test_filling_no_leg_or_too_much_is_refused_and_changes_nothing() -> None:
+    assert fill_leg(None, a_proposal(), TRADER, NOW) == check_fill(None, a_proposal(), TRADER, NOW)
+    over = fill_leg(a_leg(), a_proposal(quantity=Decimal("100.000001")), TRADER, NOW)
+    assert _refused(over).code is RefusalCode.OVER_FILL
+
+
+def test_a_fill_on_an_offer_leg_must_come_from_the_offers_origin() -> None:
+    offer_leg = a_leg(origin_country="CA")
+
+    refusal = _refused(check_fill(offer_leg, a_proposal(origin_country="AU"), TRADER, NOW))
+
+    assert (refusal.code, refusal.field) == (RefusalCode.ORIGIN_MISMATCH, "origin_country")
+    assert dict(refusal.extensions) == {"origin_country": "CA"}
+    assert isinstance(
+        check_fill(offer_leg, a_proposal(origin_country="ca"), TRADER, NOW), FillAccepted
+    )
+
+
+def test_a_fill_from_an_origin_the_legs_phase_excludes_is_refused() -> None:
+    mandate = a_leg(excluded_origins=frozenset({"RU", "BY"}))
+
+    refusal = _refused(check_fill(mandate, a_proposal(origin_country="ru"), TRADER, NOW))
+
+    assert (refusal.code, refusal.field) == (RefusalCode.ORIGIN_EXCLUDED, "origin_country")
+    assert dict(refusal.extensions) == {"excluded_origins": "BY,RU"}
+    assert isinstance(
+        check_fill(mandate, a_proposal(origin_country="US"), TRADER, NOW), FillAccepted
+    )
+
+
+def test_the_accepted_fill_says_where_the_leg_stands_after_it() -> None:
+    result = check_fill(
+        a_leg(filled_quantity=Decimal(30), status=LegStatus.PARTIALLY_FILLED),
+        a_proposal(),
+        TRADER,
+        NOW,
+    )
+
+    assert isinstance(result, FillAccepted)
+    assert (result.leg_filled, result.remaining_after) == (Decimal(70), Decimal(30))

@@ -1,28 +1,36 @@
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
-from services.trader_gateway.handlers.legs import limit_per_leg_unit
-from shared.codec import PoisonMessage
-from shared.contracts import LegRouted, Quantity, UnitPrice
+from services.trader_gateway.domain import (
+    LegKind,
+    LegStatus,
+    UnusableLeg,
+    limit_per_unit,
+    route_leg,
+)
+from shared.contracts import Tier, Unit
+
+from .builders import NOW, a_leg
 
 
-def _routed(unit: str, limit: str | None, per: str) -> LegRouted:
-    return LegRouted(
-        leg_id="leg-1",
-        order_id="order-1",
-        trader_id="trader-1",
-        manufacturer_id="mfr-1",
-        mineral="cobalt",
-        market="cobalt",
-        quantity=Quantity(amount=Decimal("10"), unit=unit),
-        limit_price=None if limit is None else UnitPrice(amount=Decimal(limit), per=per),
-        deadline=datetime(2026, 3, 2, tzinfo=UTC) + timedelta(days=1),
-        kind="mandate",
-        phase="initial_fill",
-        policy_version="p-1",
-    )
+def _routed(**changes: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "leg_id": "leg-1",
+        "order_id": "order-1",
+        "trader_id": "trader-1",
+        "mineral": "cobalt",
+        "unit": Unit.TONNE,
+        "quantity": Decimal("10"),
+        "limit": (Decimal("33000"), Unit.TONNE),
+        "deadline": NOW + timedelta(days=1),
+        "tier_preference": (Tier.DOMESTIC,),
+        "kind": LegKind.MANDATE,
+        "routed_at": NOW,
+    }
+    return {**fields, **changes}
 
 
 @pytest.mark.parametrize(
@@ -39,13 +47,43 @@ def _routed(unit: str, limit: str | None, per: str) -> LegRouted:
 def test_the_limit_price_is_held_per_the_legs_own_unit(
     unit: str, limit: str, per: str, expected: Decimal
 ) -> None:
-    assert limit_per_leg_unit(_routed(unit, limit, per)) == expected
+    assert limit_per_unit(Decimal(limit), Unit(per), Unit(unit)) == expected
+    routed = route_leg(**_routed(unit=Unit(unit), limit=(Decimal(limit), Unit(per))))
+    assert routed.limit_price == expected
 
 
 def test_a_leg_without_a_limit_has_none() -> None:
-    assert limit_per_leg_unit(_routed("t", None, "t")) is None
+    assert route_leg(**_routed(limit=None)).limit_price is None
 
 
-def test_a_limit_too_small_to_express_per_kilogram_is_a_poison_message() -> None:
-    with pytest.raises(PoisonMessage):
-        limit_per_leg_unit(_routed("kg", "0.0009", "t"))
+def test_a_limit_too_small_to_express_per_kilogram_makes_the_leg_unusable() -> None:
+    with pytest.raises(UnusableLeg):
+        limit_per_unit(Decimal("0.0009"), Unit.TONNE, Unit.KILOGRAM)
+    with pytest.raises(UnusableLeg):
+        route_leg(**_routed(unit=Unit.KILOGRAM, limit=(Decimal("0.0009"), Unit.TONNE)))
+
+
+def test_a_routed_leg_is_open_with_nothing_filled_since_it_was_routed() -> None:
+    leg = route_leg(**_routed())
+    assert (leg.status, leg.filled_quantity, leg.remaining) == (
+        LegStatus.OPEN,
+        Decimal(0),
+        Decimal("10"),
+    )
+    assert leg.routed_at == NOW
+
+
+@pytest.mark.parametrize(
+    "changes", [{"mineral": ""}, {"quantity": Decimal("1.0000001")}, {"leg_id": "x" * 129}]
+)
+def test_a_leg_no_trader_could_act_on_is_unusable(changes: dict[str, Any]) -> None:
+    with pytest.raises(UnusableLeg):
+        route_leg(**_routed(**changes))
+
+
+def test_an_open_leg_reads_as_expired_only_after_its_deadline() -> None:
+    leg = a_leg()
+    assert leg.status_at(leg.deadline) is LegStatus.OPEN
+    assert leg.status_at(leg.deadline + timedelta(microseconds=1)) is LegStatus.EXPIRED
+    closed = a_leg(status=LegStatus.DECLINED)
+    assert closed.status_at(closed.deadline + timedelta(days=1)) is LegStatus.DECLINED

@@ -37,7 +37,7 @@ def test_a_fully_filled_leg_is_not_open() -> None:
         ({"quantity": Decimal("1.0000001")}, "decimal places"),
         ({"limit_price": Decimal("-1")}, "greater than zero"),
         ({"quantity": 100.0}, "decimal number"),
-        ({"deadline": datetime(2026, 3, 5, 12, 0)}, "timezone"),
+        ({"deadline": datetime(2026, 3, 5, 12, 0)}, "time zone"),
         ({"trader_id": ""}, "required"),
         ({"filled_quantity": Decimal("100")}, "filled exactly"),
         ({"status": LegStatus.FILLED}, "filled exactly"),

@@ -6,12 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.trader_gateway.domain import (
-    BucketState,
-    RatePolicy,
-    clamp_page_size,
-    take,
-)
+from services.trader_gateway.api.limits import BucketState, Limiter, RatePolicy, take
 
 from .builders import NOW
 
@@ -101,10 +96,12 @@ def test_the_limiter_never_allows_more_than_burst_plus_rate_times_elapsed(
         assert spent <= burst + Fraction(rate) * elapsed
 
 
-@pytest.mark.parametrize(
-    ("requested", "expected"), [(None, 50), (10, 10), (200, 200), (10_000, 200), (0, 1), (-5, 1)]
-)
-def test_page_size_is_clamped_between_one_and_the_maximum(
-    requested: int | None, expected: int
-) -> None:
-    assert clamp_page_size(requested) == expected
+def test_the_limiter_keeps_a_bucket_per_caller_and_forgets_the_least_recent_first() -> None:
+    limiter = Limiter(RatePolicy(Decimal(1), burst=1), max_tracked=2)
+    assert limiter.take("a", NOW).allowed
+    assert limiter.exhausted("a", NOW)
+    assert not limiter.exhausted("b", NOW)
+    assert limiter.take("b", NOW).allowed
+    assert limiter.take("c", NOW).allowed  # "a" is forgotten: its bucket is full again
+    assert not limiter.exhausted("a", NOW)
+    assert not limiter.take("c", NOW).allowed

@@ -8,6 +8,8 @@ from services.trader_gateway.domain import (
     Offer,
     OfferAccepted,
     OfferChanges,
+    OfferDraft,
+    OfferProposal,
     OfferRefused,
     OfferStatus,
     RefusalCode,
@@ -15,12 +17,15 @@ from services.trader_gateway.domain import (
     check_publish,
     check_update,
     check_withdraw,
+    draft_offer,
 )
+from shared.catalogue import load_catalogue
+from shared.contracts import Unit
 
 from .builders import NOW, OTHER_TRADER, REGISTRATION, TRADER, a_draft
 
 
-def _refused(result: OfferAccepted | OfferRefused) -> OfferRefused:
+def _refused(result: OfferAccepted | OfferDraft | OfferRefused) -> OfferRefused:
     assert isinstance(result, OfferRefused), result
     return result
 
@@ -143,3 +148,63 @@ def test_a_withdrawn_offer_can_be_neither_updated_nor_withdrawn_again() -> None:
 
     assert _refused(update).code is RefusalCode.OFFER_NOT_ACTIVE
     assert _refused(again).code is RefusalCode.OFFER_NOT_ACTIVE
+
+
+def _proposal(**changes: object) -> OfferProposal:
+    fields: dict[str, object] = {
+        "mineral": "cobalt",
+        "origin_country": "CA",
+        "quantity": Decimal("250"),
+        "quantity_unit": Unit.TONNE,
+        "unit_price": Decimal("31800.50"),
+        "price_per": Unit.TONNE,
+        "warehouse_id": "wh-antwerp-1",
+        "available_on": NOW.date() + timedelta(days=7),
+        "valid_until": NOW + timedelta(days=30),
+    }
+    return OfferProposal(**{**fields, **changes})  # type: ignore[arg-type]
+
+
+def test_a_draft_places_a_catalogue_mineral_in_its_market_and_unit() -> None:
+    draft = draft_offer(load_catalogue(), "offer-1", _proposal())
+    assert draft == a_draft(offer_id="offer-1")
+
+
+def test_a_draft_of_a_mineral_not_in_the_catalogue_is_refused() -> None:
+    refusal = _refused(draft_offer(load_catalogue(), "offer-1", _proposal(mineral="kryptonite")))
+    assert (refusal.code, refusal.field) == (RefusalCode.VALIDATION, "mineral")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"quantity_unit": Unit.KILOGRAM}, "quantity.unit"),
+        ({"price_per": Unit.KILOGRAM}, "unit_price.per"),
+    ],
+)
+def test_a_draft_or_update_in_another_unit_than_the_minerals_is_refused(
+    changes: dict[str, Unit], field: str
+) -> None:
+    refusal = _refused(draft_offer(load_catalogue(), "offer-1", _proposal(**changes)))
+    assert (refusal.code, refusal.field) == (RefusalCode.UNIT_MISMATCH, field)
+    assert ("unit", "t") in refusal.extensions
+    units = (changes.get("quantity_unit", Unit.TONNE), changes.get("price_per", Unit.TONNE))
+    update = check_update(
+        _published(), OfferChanges(quantity=Decimal("1")), REGISTRATION, NOW, units=units
+    )
+    assert _refused(update).field == field
+
+
+def test_an_update_to_the_same_terms_changes_nothing_to_tell_sourcing() -> None:
+    offer = _published()
+    same = check_update(offer, OfferChanges(quantity=offer.quantity), REGISTRATION, NOW)
+    other = check_update(offer, OfferChanges(quantity=Decimal("1")), REGISTRATION, NOW)
+    assert isinstance(same, OfferAccepted)
+    assert isinstance(other, OfferAccepted)
+    assert (same.offer, same.changed, other.changed) == (offer, False, True)
+
+
+def test_an_active_offer_reads_as_expired_once_its_validity_ends() -> None:
+    offer = _published()
+    assert offer.status_at(offer.valid_until - timedelta(seconds=1)) == "active"
+    assert offer.status_at(offer.valid_until) == "expired"

@@ -3,9 +3,9 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from services.trader_gateway.api.schemas.admin import TraderRequest
-from services.trader_gateway.api.schemas.common import QuantityIn
-from services.trader_gateway.api.schemas.fills import FillRequest
+from services.trader_gateway.api.admin import TraderRequest
+from services.trader_gateway.api.schemas import FillRequest
+from services.trader_gateway.api.values import QuantityIn
 
 FILL = {
     "mineral": "cobalt",

@@ -1,3 +1,5 @@
+"""The JSON reading of shared.http.json, lifted from this service, with the tests that came with it."""
+
 import json
 from decimal import Decimal
 
@@ -5,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.trader_gateway.api.json_body import parse_json
+from shared.http.json import parse_json
 
 
 def test_numbers_become_exact_decimals_never_floats() -> None:
