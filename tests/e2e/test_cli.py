@@ -10,14 +10,17 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
+import asyncpg
+
 from tests.e2e.conftest import System
+from vault.scenario.demo import Demo, DemoResult
 
 
 async def vault(system: System, *args: str) -> tuple[int, str]:
     env = {
         **os.environ,
         "KAFKA_BOOTSTRAP_SERVERS": system.endpoints.bootstrap_servers,
-        "VAULT_ADMIN_TOKEN": system.admin_token,
+        "VAULT_API_KEY": system.admin_token,
         **{f"VAULT_{s.upper()}_URL": system.url(s) for s in system.ports},
     }
     proc = await asyncio.create_subprocess_exec(
@@ -198,3 +201,39 @@ async def test_holdings_export_as_csv(system: System) -> None:
     code, out = await vault(system, "holdings", "--csv", "--group-by", "tier")
     assert code == 0, out
     assert out.splitlines()[0].startswith("mineral,tier,quantity,unit")
+
+
+async def test_reconcile_agrees_after_the_demo_and_names_a_fill_only_one_service_holds(
+    system: System, demo: tuple[Demo, DemoResult]
+) -> None:
+    code, out = await vault(system, "reconcile", "--wait", "60")
+    assert code == 0, out
+    assert "the services agree" in out
+    code, out = await vault(system, "check", "--services", "--wait", "30")
+    assert code == 0, out
+
+    # A fill sourcing holds that the gateway never confirmed (as a bug would leave it).
+    conn = await asyncpg.connect(system.endpoints.database_urls["sourcing"])
+    try:
+        await conn.execute("SET search_path TO sourcing")
+        leg = await conn.fetchrow("SELECT leg_id, order_id FROM legs LIMIT 1")
+        assert leg is not None
+        await conn.execute(
+            "INSERT INTO fills (fill_id, leg_id, order_id, trader_id, quantity, unit_price, "
+            "origin_country, tier, warehouse_id, lot_reference, phase, policy_version, filled_at) "
+            "VALUES ('fill-planted', $1, $2, 't', 1, 1, 'US', 'domestic', 'w', 'l', "
+            "'initial_fill', 'p', now())",
+            leg["leg_id"],
+            leg["order_id"],
+        )
+        code, out = await vault(system, "reconcile", "--json")
+    finally:
+        await conn.execute("DELETE FROM fills WHERE fill_id = 'fill-planted'")
+        await conn.close()
+
+    assert code == 1, out
+    report = _json(out)
+    assert report["agrees"] is False
+    assert {"kind": "fill_unconfirmed", "subject": "fill-planted"} in [
+        {k: d[k] for k in ("kind", "subject")} for d in report["differences"]
+    ]

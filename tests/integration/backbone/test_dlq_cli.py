@@ -35,7 +35,7 @@ async def test_dead_letters_are_listed_with_their_reason_and_replayed_to_the_ori
     service = toy_service(
         "toy", source=topic, forward_to=None, bootstrap=bootstrap, database_url=database_url
     )
-    await service.app.start()
+    await service.start()
     try:
         producer = AIOKafkaProducer(
             bootstrap_servers=bootstrap, acks="all", enable_idempotence=True
@@ -51,7 +51,7 @@ async def test_dead_letters_are_listed_with_their_reason_and_replayed_to_the_ori
 
         await eventually(dead_lettered)
     finally:
-        await service.app.stop()
+        await service.stop()
 
     code, out = await _vault(bootstrap, "dlq", "list", topic)
     assert code == 0

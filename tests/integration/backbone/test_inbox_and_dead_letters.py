@@ -11,7 +11,6 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from shared.codec import encode
-from shared.consumer import InboxSettings
 from shared.dlq import list_dead_letters, replay
 from shared.envelope import new_event
 from shared.publisher import Publisher
@@ -30,7 +29,7 @@ async def toy(bootstrap: str, database_url: str, topic: str) -> AsyncIterator[Se
         database_url=database_url,
         configure_logging=False,
     )
-    await service.app.start()
+    await service.start()
     async with service.pool.acquire() as conn:
         await conn.executemany(
             "INSERT INTO accounts (account) VALUES ($1)", [("a",), ("b",), ("c",)]
@@ -38,7 +37,7 @@ async def toy(bootstrap: str, database_url: str, topic: str) -> AsyncIterator[Se
     try:
         yield service
     finally:
-        await service.app.stop()
+        await service.stop()
 
 
 async def _send(bootstrap: str, topic: str, messages: list[tuple[bytes, bytes]]) -> None:
@@ -101,7 +100,6 @@ async def test_poison_messages_go_to_the_dlq_with_their_reason_and_the_consumer_
                 b"a",
                 encode(
                     new_event(
-                        "toy.credited",
                         Credited.model_construct(account="a", amount=Decimal("-3")),
                         key="a",
                         producer="test",
@@ -128,6 +126,7 @@ async def test_poison_messages_go_to_the_dlq_with_their_reason_and_the_consumer_
 async def test_a_dead_letter_replayed_after_the_fix_is_applied(
     bootstrap: str, database_url: str, topic: str
 ) -> None:
+    # Few, fast attempts: the handler's failure does not heal by waiting.
     service = toy_service(
         "toy",
         source=topic,
@@ -135,12 +134,11 @@ async def test_a_dead_letter_replayed_after_the_fix_is_applied(
         bootstrap=bootstrap,
         database_url=database_url,
         configure_logging=False,
+        max_attempts=2,
+        backoff_s=0.05,
     )
-    # Few, fast attempts: the handler's failure does not heal by waiting.
-    for middleware in service.broker.middlewares:
-        settings: InboxSettings = middleware.__closure__[0].cell_contents  # type: ignore[attr-defined]
-        settings.max_attempts, settings.base_backoff_s = 2, 0.05
-    await service.app.start()
+    await service.start()
+    await service.pool.execute("INSERT INTO accounts (account) VALUES ('b')")
     try:
         event = credited("newcomer", "4")
         await _send(
@@ -167,7 +165,7 @@ async def test_a_dead_letter_replayed_after_the_fix_is_applied(
 
         await eventually(replayed)
     finally:
-        await service.app.stop()
+        await service.stop()
 
 
 async def test_headers_that_are_not_utf8_or_null_neither_stall_nor_skip_the_message(
@@ -192,3 +190,24 @@ async def test_headers_that_are_not_utf8_or_null_neither_stall_nor_skip_the_mess
         return (await _accounts(toy.pool))["a"] == (Decimal("5"), 2)
 
     await eventually(both_applied)
+
+
+async def test_a_value_postgresql_never_stores_is_dead_lettered_at_once_not_retried(
+    toy: Service, bootstrap: str, topic: str
+) -> None:
+    # A NUL in text passes the contract and reaches PostgreSQL, which refuses it for good:
+    # it once failed the handler five times over seconds (the record fuzzer's late
+    # canaries on inventory), then went to the dead-letter topic as handler_error.
+    await _send(
+        bootstrap,
+        topic,
+        [(b"a", encode(credited("a\x00b", "1"))), (b"a", encode(credited("a", "7")))],
+    )
+
+    async def good_one_applied() -> bool:
+        return (await _accounts(toy.pool))["a"] == (Decimal("7"), 1)
+
+    await eventually(good_one_applied, timeout_s=10)
+    letters = await list_dead_letters(bootstrap, topic)
+    assert [(d.reason, d.attempts) for d in letters] == [("invalid_payload", 1)]
+    assert "0x00" in letters[0].error

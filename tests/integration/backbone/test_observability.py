@@ -35,7 +35,7 @@ async def test_a_correlation_id_set_at_the_first_event_appears_in_the_log_lines_
         database_url=database_url,
     )
     for service in (first, second):
-        await service.app.start()
+        await service.start()
         await service.pool.execute("INSERT INTO accounts (account) VALUES ('ord-42')")
     try:
         event = credited("ord-42", "3")
@@ -54,7 +54,7 @@ async def test_a_correlation_id_set_at_the_first_event_appears_in_the_log_lines_
         await eventually(both_hops_applied)
     finally:
         for service in (first, second):
-            await service.app.stop()
+            await service.stop()
 
     records = [json.loads(line) for line in lines.getvalue().splitlines() if line.startswith("{")]
     applied = [r for r in records if r.get("event") == "credit_applied"]
@@ -71,7 +71,7 @@ async def test_health_and_metrics_answer_over_http(
     service = toy_service(
         "toy", source=topic, forward_to=None, bootstrap=bootstrap, database_url=database_url
     )
-    await service.app.start()
+    await service.start()
     try:
         await service.pool.execute("INSERT INTO accounts (account) VALUES ('m-1')")
         producer = AIOKafkaProducer(
@@ -94,10 +94,10 @@ async def test_health_and_metrics_answer_over_http(
             ready = await http.get("/health/ready")
             metrics = await http.get("/metrics")
     finally:
-        await service.app.stop()
+        await service.stop()
     assert live.status_code == 200
     assert ready.status_code == 200, ready.text
-    assert set(ready.json()["checks"]) == {"database", "broker", "outbox"}
+    assert set(ready.json()["checks"]) == {"database", "broker", "outbox", "consumer"}
     assert ready.json()["checks"]["outbox"]["detail"]["backlog"] == 0
     assert "vault_outbox_backlog" in metrics.text
     assert (

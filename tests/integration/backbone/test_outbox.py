@@ -47,10 +47,12 @@ async def test_event_committed_before_a_crash_is_published_after_restart_and_app
         database_url=database_url,
         configure_logging=False,
     )
-    await consumer.app.start()
+    await consumer.start()
     await consumer.pool.execute("INSERT INTO accounts (account) VALUES ('a')")
     publisher = Publisher(bootstrap, client_id="restarted-writer")
-    relay = asyncio.create_task(OutboxRelay(pool, publisher, service="writer", poll_s=0.1).run())
+    relay = asyncio.create_task(
+        OutboxRelay(pool, publisher, service="writer", database_url=database_url, poll_s=0.1).run()
+    )
     try:
 
         async def published() -> bool:
@@ -77,7 +79,7 @@ async def test_event_committed_before_a_crash_is_published_after_restart_and_app
         await asyncio.gather(relay, return_exceptions=True)
         await publisher.close()
         await pool.close()
-        await consumer.app.stop()
+        await consumer.stop()
 
 
 async def test_relay_publishes_each_key_in_the_order_its_events_were_written(
@@ -92,11 +94,11 @@ async def test_relay_publishes_each_key_in_the_order_its_events_were_written(
     await migrate(pool)
     for chunk in range(4):
         async with pool.acquire() as conn, conn.transaction():
-            await outbox.enqueue(
+            await outbox.enqueue_to(
                 conn, [(topic, credited(f"k{i % 5}", str(chunk * 100 + i + 1))) for i in range(100)]
             )
     publisher = Publisher(bootstrap, client_id="ordered")
-    relay = OutboxRelay(pool, publisher, service="writer", batch=64)
+    relay = OutboxRelay(pool, publisher, service="writer", database_url=database_url, batch=64)
     try:
         while await relay.publish_batch():
             pass

@@ -18,6 +18,7 @@ from shared import topics
 from shared.service import Service
 from shared.settings import ServiceSettings
 from tests.integration.demand.tap import Tap
+from tests.support.access import ADMIN, BOOTSTRAP_ENV
 from tests.support.databases import fresh_database
 from tests.support.kafka import start_group_at_end
 from vault.infra.launcher import Endpoints
@@ -35,14 +36,17 @@ async def demand(infra: Endpoints, demand_database: str) -> AsyncIterator[Servic
         kafka_bootstrap_servers=infra.bootstrap_servers,
         database_url=demand_database,
         outbox_poll_s=0.1,
+        bootstrap_keys=BOOTSTRAP_ENV,
     )
     service = create_service(settings)
-    await start_group_at_end(infra.bootstrap_servers, "demand", (topics.DEMAND_INTAKE,))
-    await service.app.start()
+    await start_group_at_end(
+        infra.bootstrap_servers, "demand", (topics.DEMAND_INTAKE, topics.INVENTORY_REPLENISHMENTS)
+    )
+    await service.start()
     try:
         yield service
     finally:
-        await service.app.stop()
+        await service.stop()
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +75,9 @@ async def producer(infra: Endpoints) -> AsyncIterator[AIOKafkaProducer]:
 @pytest.fixture
 async def client(demand: Service) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=create_api(demand))
-    async with httpx.AsyncClient(transport=transport, base_url="http://demand") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://demand", headers=ADMIN
+    ) as client:
         yield client
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 
 from aiokafka import AIOKafkaConsumer
 
 from shared.codec import decode_raw
 from shared.envelope import RawEnvelope
+from shared.shutdown import bounded, cancel_all
 
 
 class Tap:
@@ -31,10 +31,8 @@ class Tap:
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        await self._consumer.stop()
+            await cancel_all([self._task], "tap", 10)
+        await bounded(self._consumer.stop(), "tap consumer", 10)
 
     async def _collect(self) -> None:
         async for message in self._consumer:

@@ -74,7 +74,7 @@ async def test_a_rejected_demand_is_a_problem_listing_every_reason_and_is_publis
     assert response.status_code == 422
     assert response.headers["content-type"] == PROBLEM
     problem = response.json()
-    assert problem["type"] == "urn:vault:problem:demand-rejected"
+    assert problem["type"] == "urn:vault:problem:demand_rejected"
     assert (problem["title"], problem["status"]) == ("Demand rejected", 422)
     assert problem["instance"] == f"/v1/demands/{manufacturer}/H-2"
     assert [(r["field"], r["code"]) for r in problem["reasons"]] == [
@@ -103,7 +103,7 @@ async def test_a_request_id_reused_for_different_content_is_a_409_conflict(
     assert response.status_code == 409
     assert response.headers["content-type"] == PROBLEM
     problem = response.json()
-    assert problem["type"] == "urn:vault:problem:demand-conflict"
+    assert problem["type"] == "urn:vault:problem:demand_conflict"
     assert problem["order_id"] == order_id_for(DemandKey(manufacturer, "H-3"))
 
 
@@ -163,7 +163,7 @@ async def test_requests_that_cannot_be_read_are_4xx_problems_never_500(
         (client.post("/v1/demands", content=endless_body(), headers=json_type), 413),
         (client.post("/v1/demands", content=HOSTILE, headers=json_type), 422),
         (client.get("/v1/demands/nobody/nothing"), 404),
-        (client.get("/v1/demands/bad%00id/x"), 404),
+        (client.get("/v1/demands/bad%00id/x"), 400),  # NUL: refused at the door (shared.http)
         (client.put("/v1/demands", json={}), 405),
     ]
     for request, status in cases:
@@ -171,3 +171,19 @@ async def test_requests_that_cannot_be_read_are_4xx_problems_never_500(
         assert response.status_code == status, response.text
         assert response.headers["content-type"] == PROBLEM
         assert json.loads(response.content)["status"] == status
+
+
+async def test_a_replenishment_sent_over_http_is_refused_with_its_reason(
+    demand: Service, tap: Tap, client: httpx.AsyncClient, manufacturer: str
+) -> None:
+    response = await client.post(
+        "/v1/demands", json=demand_fields(manufacturer, "H-repl", kind="replenishment")
+    )
+
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith(PROBLEM)
+    assert [(r["code"], r["field"]) for r in response.json()["reasons"]] == [
+        ("kind_not_accepted", "kind")
+    ]
+    unknown = await client.get(f"/v1/replenishments/{manufacturer}/rel-none")
+    assert unknown.status_code == 404

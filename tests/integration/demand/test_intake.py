@@ -7,11 +7,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import httpx
 from aiokafka import AIOKafkaProducer
 
-from services.demand.domain import DemandKey, order_id_for
+from services.demand.domain import DemandKey, order_id_for, replenishment_order_id
 from shared import topics
 from shared.codec import encode
+from shared.contracts import ReplenishmentRequested
 from shared.contracts.demand import DemandSubmitted
 from shared.dlq import DeadLetter, list_dead_letters
 from shared.envelope import RawEnvelope, new_event
@@ -50,7 +52,6 @@ async def test_a_valid_demand_becomes_a_procurement_request_in_its_market(
         max_unit_price="95.25",
     )
     event = new_event(
-        "demand.submitted",
         DemandSubmitted(**fields),
         key=f"{manufacturer}:PO-1",
         producer="acme-erp",
@@ -85,13 +86,70 @@ async def test_a_valid_demand_becomes_a_procurement_request_in_its_market(
     }
 
 
-async def test_a_replenishment_demand_keeps_its_kind(
+async def test_a_replenishment_on_the_manufacturers_intake_is_rejected_with_its_reason(
     demand: Service, tap: Tap, producer: AIOKafkaProducer, manufacturer: str
 ) -> None:
     await send(producer, submitted(demand_fields(manufacturer, "rel-7", kind="replenishment")))
 
-    [requested] = await tap.wait_for(topics.PROCUREMENT_REQUESTED, about(manufacturer))
-    assert requested.payload["kind"] == "replenishment"
+    [answer] = await tap.wait_for(topics.DEMAND_OUTCOMES, about(manufacturer))
+    assert answer.type == "demand.rejected"
+    assert [(r["code"], r["field"]) for r in answer.payload["reasons"]] == [
+        ("kind_not_accepted", "kind")
+    ]
+    assert tap.events(topics.PROCUREMENT_REQUESTED, about(manufacturer)) == []
+
+
+def _replenishment(manufacturer: str, release_id: str, **changes: Any) -> ReplenishmentRequested:
+    fields: dict[str, Any] = {
+        "release_id": release_id,
+        "request_id": f"replenish-{release_id}",
+        "manufacturer_id": manufacturer,
+        "mineral": "cobalt",
+        "quantity": {"amount": "5", "unit": "t"},
+        "deliver_by": DELIVER_BY,
+        "limit_price": {"amount": "45000", "per": "t"},
+        "price_basis": "dearest lot drawn plus 25% headroom",
+    }
+    fields.update(changes)
+    return ReplenishmentRequested.model_validate(fields)
+
+
+async def _from_inventory(producer: AIOKafkaProducer, *payloads: ReplenishmentRequested) -> None:
+    for payload in payloads:
+        event = new_event(payload, producer="inventory")
+        await producer.send_and_wait(
+            topics.INVENTORY_REPLENISHMENTS, encode(event), key=event.key.encode()
+        )
+
+
+async def test_a_release_becomes_one_replenishment_order_of_its_own_with_its_limit_price(
+    demand: Service,
+    tap: Tap,
+    producer: AIOKafkaProducer,
+    client: httpx.AsyncClient,
+    manufacturer: str,
+) -> None:
+    # The manufacturer already used the id the old replenishment would have taken.
+    await send(producer, submitted(demand_fields(manufacturer, "replenish-rel-9")))
+    await tap.wait_for(topics.DEMAND_OUTCOMES, about(manufacturer))
+    replenishment = _replenishment(manufacturer, "rel-9")
+
+    await _from_inventory(producer, replenishment, replenishment)  # delivered twice
+
+    requested = await tap.wait_for(topics.PROCUREMENT_REQUESTED, about(manufacturer), 2)
+    own, bought_back = requested
+    order_id = replenishment_order_id(manufacturer, "rel-9")
+    assert own.payload["order_id"] == order_id_for(DemandKey(manufacturer, "replenish-rel-9"))
+    assert bought_back.key == order_id != own.payload["order_id"]
+    assert {k: bought_back.payload[k] for k in ("kind", "quantity", "limit_price")} == {
+        "kind": "replenishment",
+        "quantity": {"amount": "5", "unit": "t"},
+        "limit_price": {"amount": "45000", "currency": "USD", "per": "t"},
+    }
+    read = await client.get(f"/v1/replenishments/{manufacturer}/rel-9")
+    assert (read.status_code, read.json()["order_id"]) == (200, order_id)
+    await asyncio.sleep(1.0)  # the second delivery has had time to be applied
+    assert len(tap.events(topics.PROCUREMENT_REQUESTED, about(manufacturer))) == 2
 
 
 async def test_a_resent_demand_is_acknowledged_as_a_duplicate_and_procured_once(

@@ -15,6 +15,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from shared import topics
 from shared.codec import encode
 from shared.contracts import FillRecorded
+from shared.db import Connection
 from shared.envelope import Envelope, new_event
 from tests.support.waiting import eventually
 
@@ -58,7 +59,7 @@ def fill_recorded(
             "policy_version": "policy-2026-01",
         }
     )
-    return new_event("order.fill_recorded", fill, key=order_id, producer="sourcing")
+    return new_event(fill, key=order_id, producer="sourcing")
 
 
 async def send(bootstrap: str, events: Iterable[Envelope[Any]]) -> None:
@@ -145,3 +146,22 @@ async def book(api: httpx.AsyncClient, bootstrap: str, fills: list[Envelope[Fill
         return True
 
     await eventually(all_booked)
+
+
+class Counting:
+    """A connection that counts the statements it is given (each one is a round trip)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self.statements = 0
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._conn, name)
+        if name not in {"execute", "fetch", "fetchrow", "fetchval"}:
+            return method
+
+        async def counted(*args: Any, **kwargs: Any) -> Any:
+            self.statements += 1
+            return await method(*args, **kwargs)
+
+        return counted

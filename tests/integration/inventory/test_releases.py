@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import httpx
 
@@ -48,6 +49,8 @@ async def test_a_release_within_holdings_draws_oldest_lots_first_and_asks_for_re
         "request_id": f"replenish-{release_id}",
         "deliver_by": deliver_by,
         "kind": "replenishment",
+        # Every lot drawn cost 33000 USD/t: the limit is 25% above the dearest.
+        "limit_price": "41250",
     }
     holdings = (await api.get("/v1/holdings", params={"owner": maker, "group_by": "owner"})).json()
     assert [h["quantity"] for h in holdings["holdings"]] == ["13"]
@@ -98,24 +101,28 @@ async def test_a_release_within_holdings_draws_oldest_lots_first_and_asks_for_re
         ("-5", "0"),
     ]
     assert {u["correlation_id"] for _, u in drawn} == {performed["correlation_id"]}
+    # Its replenishment goes to inventory's own topic (only inventory writes it), never to
+    # the manufacturers' intake.
     [(demand_key, demand)] = await read_events(
         bootstrap,
-        topics.DEMAND_INTAKE,
-        lambda e: e["payload"].get("request_id") == f"replenish-{release_id}",
+        topics.INVENTORY_REPLENISHMENTS,
+        lambda e: e["payload"].get("release_id") == release_id,
         expected=1,
     )
-    assert demand_key == f"{maker}:replenish-{release_id}"
-    assert demand["type"] == "demand.submitted"
+    assert demand_key == release_id
+    assert demand["type"] == "replenishment.requested"
+    basis = demand["payload"].pop("price_basis")
     assert demand["payload"] == {
-        "manufacturer_id": maker,
+        "release_id": release_id,
         "request_id": f"replenish-{release_id}",
+        "manufacturer_id": maker,
         "mineral": "cobalt",
-        "quantity": "8",
-        "unit": "t",
+        "quantity": {"amount": "8", "unit": "t"},
         "deliver_by": deliver_by,
-        "max_unit_price": None,
-        "kind": "replenishment",
+        "limit_price": {"amount": "41250", "currency": "USD", "per": "t"},
     }
+    assert basis.startswith("dearest lot drawn (lot:")
+    assert "plus 25% headroom" in basis
 
 
 async def test_a_release_above_holdings_is_refused_with_held_and_requested_and_emits_nothing(
@@ -148,7 +155,8 @@ async def test_a_release_above_holdings_is_refused_with_held_and_requested_and_e
     assert refused.headers["content-type"] == "application/problem+json"
     problem = refused.json()
     assert (problem["held"], problem["requested"], problem["unit"]) == ("7", "7.5", "t")
-    assert problem["type"] == "urn:vault:problem:insufficient-holdings"
+    assert problem["type"] == "urn:vault:problem:insufficient_holdings"
+    assert problem["code"] == "insufficient_holdings"
     assert maker in problem["detail"]
     written = await inventory.pool.fetchval(
         "SELECT count(*) FROM outbox WHERE position($1::bytea in value) > 0", release_id.encode()
@@ -222,3 +230,36 @@ async def test_bad_release_input_is_a_problem_not_a_server_error(api: httpx.Asyn
         headers={"Idempotency-Key": "no spaces allowed"},
     )
     assert bad_key.status_code == 400
+
+
+async def test_lots_keep_what_they_cost_and_a_release_of_lots_without_a_price_sets_no_limit(
+    inventory: Service, api: httpx.AsyncClient, bootstrap: str
+) -> None:
+    site, maker = uid("wh"), uid("maker")
+    await register_warehouse(api, site)
+    fill = fill_recorded(manufacturer_id=maker, warehouse_id=site, quantity="4")
+    await book(api, bootstrap, [fill])
+    lot = await inventory.pool.fetchrow(
+        "SELECT unit_price, leg_id FROM lots WHERE fill_id = $1", fill.payload.fill_id
+    )
+    assert lot is not None
+    assert (lot["unit_price"], lot["leg_id"]) == (Decimal(33000), fill.payload.leg_id)
+    # As a lot booked before prices were kept.
+    await inventory.pool.execute(
+        "UPDATE lots SET unit_price = NULL WHERE fill_id = $1", fill.payload.fill_id
+    )
+
+    released = await api.post(
+        "/v1/releases", json={"manufacturer_id": maker, "mineral": "cobalt", "quantity": "2"}
+    )
+
+    assert released.status_code == 201, released.text
+    assert released.json()["replenishment"]["limit_price"] is None
+    [(_, demand)] = await read_events(
+        bootstrap,
+        topics.INVENTORY_REPLENISHMENTS,
+        lambda e: e["payload"].get("manufacturer_id") == maker,
+        expected=1,
+    )
+    assert demand["payload"]["limit_price"] is None
+    assert "no lot drawn recorded its price" in demand["payload"]["price_basis"]

@@ -10,7 +10,7 @@ from typing import Any
 from shared.catalogue import Mineral, load_catalogue
 from shared.contracts import (
     FillConfirmed,
-    LegDeclined,
+    LegClosed,
     OfferPublished,
     PhaseSet,
     ProcurementRequested,
@@ -33,8 +33,12 @@ class Scene:
     """
 
     mineral: str
+    alone: bool = False
+    """On a database no other test shares (``batch_support``): no market to claim."""
 
     def __post_init__(self) -> None:
+        if self.alone:
+            return
         holder = _CLAIMED.setdefault(self.market, self.mineral)
         assert holder == self.mineral, f"market {self.market} is already {holder}'s scene"
 
@@ -119,9 +123,18 @@ class Scene:
         )
 
     def fill(
-        self, fill_id: str, leg: dict[str, Any], *, quantity: str, price: str | None = None
+        self,
+        fill_id: str,
+        leg: dict[str, Any],
+        *,
+        quantity: str,
+        price: str | None = None,
+        leg_filled: str | None = None,
+        filled_at: datetime | None = None,
     ) -> FillConfirmed:
-        """A fill of `leg` (a leg.routed payload) as the gateway confirms it."""
+        """A fill of `leg` (a leg.routed payload) as the gateway confirms it: `leg_filled`
+        is the leg's filled total after it (by default, this fill is the leg's first)."""
+        total = Decimal(leg_filled if leg_filled is not None else quantity)
         return FillConfirmed.model_validate(
             {
                 "fill_id": fill_id,
@@ -135,19 +148,34 @@ class Scene:
                 "origin_country": leg["origin_country"] or "US",
                 "warehouse_id": leg["warehouse_id"] or "wh-mandated",
                 "lot_reference": f"lot-{fill_id}",
-                "filled_at": datetime.now(UTC),
+                "filled_at": filled_at or datetime.now(UTC),
+                "leg_filled": str(total),
+                "leg_remaining": str(Decimal(leg["quantity"]["amount"]) - total),
             }
         )
 
     def decline(
-        self, leg: dict[str, Any], *, quantity: str, reason: str = "cannot ship"
-    ) -> LegDeclined:
-        return LegDeclined.model_validate(
+        self, leg: dict[str, Any], *, filled: str = "0", reason: str = "cannot ship"
+    ) -> LegClosed:
+        """The gateway's closing of `leg`, declined by its trader once `filled` was filled."""
+        return self.closing(leg, "declined", filled=filled, detail=reason)
+
+    def closing(
+        self, leg: dict[str, Any], reason: str, *, filled: str = "0", detail: str = ""
+    ) -> LegClosed:
+        """The gateway closes `leg` (declined, expired, cancelled) with `filled` taken."""
+        quantity = Decimal(leg["quantity"]["amount"])
+        return LegClosed.model_validate(
             {
                 "leg_id": leg["leg_id"],
                 "order_id": leg["order_id"],
                 "trader_id": leg["trader_id"],
-                "quantity": {"amount": quantity, "unit": self.unit},
+                "mineral": leg["mineral"],
                 "reason": reason,
+                "quantity": leg["quantity"],
+                "filled": filled,
+                "undone": str(quantity - Decimal(filled)),
+                "detail": detail,
+                "closed_at": datetime.now(UTC),
             }
         )

@@ -13,6 +13,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from shared import topics
+from shared.kafka import ensure_topics
+from tests.integration.sourcing.batch_support import Isolated, isolated_sourcing
 from tests.integration.sourcing.harness import Sourcing, running_sourcing
 from tests.support.databases import fresh_database
 from vault.infra.launcher import Endpoints
@@ -35,3 +38,14 @@ async def sourcing(infra: Endpoints, sourcing_database: str) -> AsyncIterator[So
         leg_sweep_s=0.25,
     ) as running:
         yield running
+
+
+@pytest.fixture(scope="package")
+async def isolated(infra: Endpoints) -> AsyncIterator[Isolated]:
+    """Sourcing's handlers on a database of their own, no service running (``batch_support``)."""
+    await ensure_topics(infra.bootstrap_servers, [topics.PROCUREMENT_REQUESTED])
+    async with (
+        fresh_database(infra, "t_sourcing_batch_") as url,
+        isolated_sourcing(infra.bootstrap_servers, url) as isolated,
+    ):
+        yield isolated

@@ -18,17 +18,21 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from services.sourcing.api import create_api
-from services.sourcing.app import create_service
-from services.sourcing.consumers import INPUT_TOPICS, OUTPUT_TOPICS, SERVICE
-from services.sourcing.settings import SourcingSettings
-from shared import topics
+from services.sourcing.app import create_api, create_service
+from services.sourcing.settings import NAME, SourcingSettings
 from shared.codec import decode_raw, encode
-from shared.contracts import OfferPublished, PhaseSet, ProcurementRequested, TraderRegistered
-from shared.contracts.common import Contract
+from shared.contracts import (
+    Event,
+    OfferPublished,
+    PhaseSet,
+    ProcurementRequested,
+    TraderRegistered,
+)
 from shared.envelope import RawEnvelope, new_event
 from shared.kafka import ensure_topics
 from shared.service import Service
+from shared.shutdown import bounded, cancel_all
+from tests.support.access import ADMIN, BOOTSTRAP_ENV
 from tests.support.kafka import partitions, start_group_at_end
 
 
@@ -59,36 +63,34 @@ class Outputs:
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        await self._consumer.stop()
+            await cancel_all([self._task], "tap", 10)
+        await bounded(self._consumer.stop(), "tap consumer", 10)
 
     async def _collect(self) -> None:
         async for message in self._consumer:
             self._seen.append(decode_raw(message.value))
             self._arrived.set()
 
-    def of(self, order_id: str, event_type: str | None = None) -> list[RawEnvelope]:
+    def of(self, order_id: str, contract: type[Event] | None = None) -> list[RawEnvelope]:
         return [
             e
             for e in self._seen
-            if e.key == order_id and (event_type is None or e.type == event_type)
+            if e.key == order_id and (contract is None or e.type == contract.EVENT_TYPE)
         ]
 
     async def wait_for(
         self,
         order_id: str,
-        event_type: str,
+        contract: type[Event],
         match: Callable[[dict[str, Any]], bool] = lambda _: True,
         *,
         count: int = 1,
         timeout_s: float = 15.0,
     ) -> list[dict[str, Any]]:
-        """Payloads of the order's `event_type` events that `match`, once `count` have come."""
+        """Payloads of the order's `contract` events that `match`, once `count` have come."""
         async with asyncio.timeout(timeout_s):
             while True:
-                found = [e.payload for e in self.of(order_id, event_type) if match(e.payload)]
+                found = [e.payload for e in self.of(order_id, contract) if match(e.payload)]
                 if len(found) >= count:
                     return found
                 self._arrived.clear()
@@ -103,28 +105,23 @@ class Sourcing:
     outputs: Outputs
     bootstrap: str
 
-    async def send(self, topic: str, event_type: str, payload: Contract, *, key: str) -> bytes:
-        """Publish as another system would; returns the bytes, to send them again."""
-        raw = encode(new_event(event_type, payload, key=key, producer="test"))
-        await self.producer.send_and_wait(topic, raw, key=key.encode())
+    async def send(self, payload: Event, *, partition: int | None = None) -> bytes:
+        """Publish as another system would, on the contract's topic under its key;
+        returns the bytes, to send them again."""
+        raw = encode(new_event(payload, producer="test"))
+        await self.resend(payload, raw, partition=partition)
         return raw
 
-    async def resend(self, topic: str, raw: bytes, *, key: str) -> None:
-        await self.producer.send_and_wait(topic, raw, key=key.encode())
+    async def resend(self, payload: Event, raw: bytes, *, partition: int | None = None) -> None:
+        key = payload.partition_key().encode()
+        await self.producer.send_and_wait(payload.TOPIC, raw, key=key, partition=partition)
 
     async def request(self, request: ProcurementRequested) -> None:
-        await self.send(
-            topics.PROCUREMENT_REQUESTED, "procurement.requested", request, key=request.order_id
-        )
+        await self.send(request)
 
     async def register(self, *traders: TraderRegistered) -> None:
         for trader in traders:
-            await self.send(
-                topics.PROGRAM_TRADERS,
-                "program.trader_registered",
-                trader,
-                key=trader.trader_id,
-            )
+            await self.send(trader)
         await self.until(
             "SELECT count(*) = $2 FROM traders WHERE trader_id = ANY($1::text[])",
             [t.trader_id for t in traders],
@@ -133,7 +130,7 @@ class Sourcing:
 
     async def publish(self, *offers: OfferPublished) -> None:
         for offer in offers:
-            await self.send(topics.TRADER_OFFERS, "offer.published", offer, key=offer.offer_id)
+            await self.send(offer)
         await self.until(
             "SELECT count(*) = $2 FROM offers WHERE offer_id = ANY($1::text[])",
             [o.offer_id for o in offers],
@@ -141,7 +138,7 @@ class Sourcing:
         )
 
     async def set_phase(self, change: PhaseSet) -> None:
-        await self.send(topics.PROGRAM_PHASES, "program.phase_set", change, key=change.mineral)
+        await self.send(change)
         await self.until(
             "SELECT count(*) > 0 FROM phase_changes WHERE mineral = $1 AND phase = $2",
             change.mineral,
@@ -167,29 +164,33 @@ class Sourcing:
 
 @contextlib.asynccontextmanager
 async def running_sourcing(bootstrap: str, database_url: str, **settings: Any) -> Any:
-    await ensure_topics(bootstrap, [*INPUT_TOPICS, *OUTPUT_TOPICS])
-    await start_group_at_end(bootstrap, SERVICE, INPUT_TOPICS)
     config = SourcingSettings.model_validate(
         {
             "kafka_bootstrap_servers": bootstrap,
             "database_url": database_url,
             "outbox_poll_s": 0.1,
+            "bootstrap_keys": BOOTSTRAP_ENV,
             **settings,
         }
     )
-    service = create_service(config, configure_logging=False)
+    service = create_service(config)
+    inputs = tuple(dict.fromkeys(s.topic for s in service.subscriptions))
+    await ensure_topics(bootstrap, service.topics)
+    await start_group_at_end(bootstrap, NAME, inputs)
     outputs = Outputs(bootstrap)
-    await outputs.start(OUTPUT_TOPICS)
-    await service.app.start()
+    await outputs.start(tuple(dict.fromkeys(e.TOPIC for e in service.emits)))
+    await service.start()
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
     await producer.start()
     client = httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=create_api(service)), base_url="http://sourcing"
+        transport=httpx.ASGITransport(app=create_api(service)),
+        base_url="http://sourcing",
+        headers=ADMIN,
     )
     try:
         yield Sourcing(service, client, producer, outputs, bootstrap)
     finally:
         await client.aclose()
         await producer.stop()
-        await service.app.stop()
+        await service.stop()
         await outputs.stop()

@@ -1,12 +1,15 @@
-"""A leg that fails (declined, expired, filled in part) cascades its rest down the waterfall."""
+"""A leg that fails (declined, expired, filled in part) cascades its rest down the waterfall.
+
+The gateway decides that a leg failed (``leg.closed``) and says what it left undone;
+sourcing sends exactly that on.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from shared import topics
+from shared.contracts import FillRecorded, LegCancelRequested, LegRouted, OrderStatusChanged
 from tests.integration.sourcing.builders import Scene
-from tests.integration.sourcing.conftest import LEG_TTL_S
 from tests.integration.sourcing.harness import Sourcing, unique
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
@@ -27,29 +30,22 @@ async def test_a_partial_fill_then_a_decline_cascades_the_rest_to_the_next_candi
     )
     await sourcing.request(scene.procurement(order_id, kind="replenishment"))
     (leg,) = await sourcing.outputs.wait_for(
-        order_id, "leg.routed", lambda leg: leg["leg_id"] == f"{order_id}.leg-1"
+        order_id, LegRouted, lambda leg: leg["leg_id"] == f"{order_id}.leg-1"
     )
     assert leg["trader_id"] == first
 
-    await sourcing.send(
-        topics.TRADER_FILLS,
-        "fill.confirmed",
-        scene.fill(unique("fill"), leg, quantity="30"),
-        key=order_id,
-    )
-    (recorded,) = await sourcing.outputs.wait_for(order_id, "order.fill_recorded")
+    await sourcing.send(scene.fill(unique("fill"), leg, quantity="30"))
+    (recorded,) = await sourcing.outputs.wait_for(order_id, FillRecorded)
     assert (recorded["quantity"]["amount"], recorded["tier"]) == ("30", "allied")
     assert (recorded["phase"], recorded["policy_version"]) == ("replenishment", "2026-03-01")
     await sourcing.outputs.wait_for(
-        order_id, "order.status_changed", lambda s: s["status"] == "partly_filled"
+        order_id, OrderStatusChanged, lambda s: s["status"] == "partly_filled"
     )
 
-    await sourcing.send(
-        topics.TRADER_DECLINES, "leg.declined", scene.decline(leg, quantity="70"), key=order_id
-    )
+    await sourcing.send(scene.decline(leg, filled="30"))
 
     (cascaded,) = await sourcing.outputs.wait_for(
-        order_id, "leg.routed", lambda leg: leg["leg_id"] == f"{order_id}.leg-2"
+        order_id, LegRouted, lambda leg: leg["leg_id"] == f"{order_id}.leg-2"
     )
     assert (cascaded["trader_id"], cascaded["offer_id"]) == (next_in_line, f"{next_in_line}-o")
     assert cascaded["quantity"]["amount"] == "70"
@@ -65,7 +61,7 @@ async def test_a_partial_fill_then_a_decline_cascades_the_rest_to_the_next_candi
     assert order["decisions"][-1]["record"]["cascaded_from"] == leg["leg_id"]
 
 
-async def test_a_leg_that_expires_unfilled_is_cancelled_and_its_quantity_cascades(
+async def test_a_leg_the_gateway_expired_unfilled_cascades_its_quantity(
     sourcing: Sourcing,
 ) -> None:
     scene, slow, next_in_line = EXPIRED, unique("slow"), unique("next")
@@ -77,17 +73,21 @@ async def test_a_leg_that_expires_unfilled_is_cancelled_and_its_quantity_cascade
     )
     await sourcing.request(scene.procurement(order_id, quantity="40", kind="replenishment"))
     (leg,) = await sourcing.outputs.wait_for(
-        order_id, "leg.routed", lambda leg: leg["leg_id"] == f"{order_id}.leg-1"
+        order_id, LegRouted, lambda leg: leg["leg_id"] == f"{order_id}.leg-1"
     )
     assert leg["trader_id"] == slow
 
-    # Nobody answers: after the leg's lifetime the sweep withdraws it and routes it on.
-    (cancelled,) = await sourcing.outputs.wait_for(
-        order_id, "leg.cancelled", timeout_s=LEG_TTL_S + 10
-    )
-    assert (cancelled["leg_id"], cancelled["reason"]) == (leg["leg_id"], "expired unfilled")
+    # Nobody answers: the gateway's sweep expires the leg at its deadline and says so.
+    await sourcing.send(scene.closing(leg, "expired", detail="the deadline passed"))
     (cascaded,) = await sourcing.outputs.wait_for(
-        order_id, "leg.routed", lambda leg: leg["leg_id"] == f"{order_id}.leg-2"
+        order_id, LegRouted, lambda leg: leg["leg_id"] == f"{order_id}.leg-2"
+    )
+    # Sourcing never expires a leg itself, and has nothing to ask back.
+    assert sourcing.outputs.of(order_id, LegCancelRequested) == []
+    order = await sourcing.order(order_id)
+    assert (order["legs"][0]["status"], order["legs"][0]["closed_reason"]) == (
+        "expired",
+        "expired unfilled",
     )
     assert (cascaded["trader_id"], cascaded["quantity"]["amount"]) == (next_in_line, "40")
     assert cascaded["tier"] == "allied"

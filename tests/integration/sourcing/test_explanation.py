@@ -5,9 +5,11 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from services.sourcing.api import create_api
+from services.sourcing.app import create_api
+from shared.contracts import LegRouted, OrderStatusChanged
 from tests.integration.sourcing.builders import Scene
 from tests.integration.sourcing.harness import Sourcing, unique
+from tests.support.access import ADMIN
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
 
@@ -32,7 +34,7 @@ async def test_the_order_record_explains_which_offers_were_considered_and_why_ch
     await sourcing.request(
         scene.procurement(order_id, kind="replenishment", manufacturer_id=manufacturer)
     )
-    await sourcing.outputs.wait_for(order_id, "leg.routed")
+    await sourcing.outputs.wait_for(order_id, LegRouted)
 
     order = await sourcing.order(order_id)
     why = order["explanation"]
@@ -66,7 +68,7 @@ async def test_orders_are_listed_newest_first_page_by_page(sourcing: Sourcing) -
         await sourcing.request(
             scene.procurement(order_id, quantity="1", manufacturer_id=manufacturer)
         )
-        await sourcing.outputs.wait_for(order_id, "order.status_changed")
+        await sourcing.outputs.wait_for(order_id, OrderStatusChanged)
 
     seen: list[str] = []
     cursor = None
@@ -85,11 +87,53 @@ async def test_orders_are_listed_newest_first_page_by_page(sourcing: Sourcing) -
 async def test_the_api_is_served_beside_health_and_metrics(sourcing: Sourcing) -> None:
     app = sourcing.service.asgi(create_api(sourcing.service))
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://sourcing"
+        transport=httpx.ASGITransport(app=app), base_url="http://sourcing", headers=ADMIN
     ) as client:
         assert (await client.get("/health/ready")).status_code == 200
-        assert (await client.get(f"/v1/orders/{unique('order')}")).status_code == 404
-        assert (await client.get("/v1/orders", params={"status": "lost"})).status_code == 422
-        assert (await client.get("/v1/orders", params={"cursor": "x"})).status_code == 400
+        missing = unique("order")
+        absent = await client.get(f"/v1/orders/{missing}")
+        assert absent.status_code == 404
+        assert absent.headers["content-type"] == "application/problem+json"
+        assert _problem(absent.json()) == (
+            "not_found",
+            "Not Found",
+            404,
+            "no such order",
+            "urn:vault:problem:not_found",
+        )
+        lost = await client.get("/v1/orders", params={"status": "lost"})
+        assert lost.status_code == 422
+        assert (lost.json()["code"], lost.json()["field"]) == ("validation", "query.status")
+        bad_cursor = await client.get("/v1/orders", params={"cursor": "x"})
+        assert bad_cursor.status_code == 400
+        assert (bad_cursor.json()["code"], bad_cursor.json()["field"]) == (
+            "invalid_cursor",
+            "cursor",
+        )
         metrics = await client.get("/metrics")
         assert "vault_sourcing_orders" in metrics.text
+
+
+async def test_the_api_documents_itself_under_v1(sourcing: Sourcing) -> None:
+    document = await sourcing.client.get("/v1/openapi.json")
+
+    assert document.status_code == 200
+    paths = document.json()["paths"]
+    assert set(paths) == {
+        "/v1/orders",
+        "/v1/orders/{order_id}",
+        "/v1/ops/orders",
+        "/v1/ops/orders/{order_id}/fills",
+        "/v1/ops/waterfall",
+        "/v1/reconciliation/legs",
+        "/v1/reconciliation/orders",
+        "/v1/reconciliation/anomalies",
+        "/v1/admin/orders/{order_id}/exceptions",
+        "/v1/admin/orders/{order_id}/exceptions/withdraw",
+    }
+    assert "404" in paths["/v1/orders/{order_id}"]["get"]["responses"]
+    assert (await sourcing.client.get("/openapi.json")).status_code == 404
+
+
+def _problem(body: dict[str, object]) -> tuple[object, ...]:
+    return (body["code"], body["title"], body["status"], body["detail"], body["type"])

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared import topics
-from shared.contracts import OfferWithdrawn
+from shared.contracts import LegRouted, OfferWithdrawn, OrderStatusChanged
 from tests.integration.sourcing.builders import Scene
 from tests.integration.sourcing.harness import Sourcing, unique
 
@@ -34,7 +33,7 @@ async def test_a_request_with_an_offer_in_the_book_is_routed_to_the_offering_spe
     await sourcing.request(scene.procurement(order_id))
 
     (leg,) = await sourcing.outputs.wait_for(
-        order_id, "leg.routed", lambda leg: leg["leg_id"] == first_leg(order_id)
+        order_id, LegRouted, lambda leg: leg["leg_id"] == first_leg(order_id)
     )
     assert leg["trader_id"] == house
     assert leg["kind"] == "offer"
@@ -43,7 +42,7 @@ async def test_a_request_with_an_offer_in_the_book_is_routed_to_the_offering_spe
     assert leg["limit_price"]["amount"] == "98.5"
     assert leg["phase"] == "initial_fill"
     assert leg["policy_version"] == "2026-03-01"
-    (routed,) = await sourcing.outputs.wait_for(order_id, "order.status_changed")
+    (routed,) = await sourcing.outputs.wait_for(order_id, OrderStatusChanged)
     assert (routed["status"], routed["open"], routed["filled"]) == ("routed", "0", "0")
 
 
@@ -61,11 +60,11 @@ async def test_in_replenishment_a_dearer_domestic_offer_within_the_cap_beats_a_c
     await sourcing.request(scene.procurement(order_id))
 
     (leg,) = await sourcing.outputs.wait_for(
-        order_id, "leg.routed", lambda leg: leg["leg_id"] == first_leg(order_id)
+        order_id, LegRouted, lambda leg: leg["leg_id"] == first_leg(order_id)
     )
     assert (leg["trader_id"], leg["tier"], leg["origin_country"]) == (home, "domestic", "US")
     assert leg["phase"] == "replenishment"
-    assert sourcing.outputs.of(order_id, "leg.routed")[0].payload["leg_id"] == leg["leg_id"]
+    assert sourcing.outputs.of(order_id, LegRouted)[0].payload["leg_id"] == leg["leg_id"]
 
 
 async def test_in_replenishment_a_domestic_offer_beyond_the_cap_loses_to_the_allied_one(
@@ -82,7 +81,7 @@ async def test_in_replenishment_a_domestic_offer_beyond_the_cap_loses_to_the_all
     await sourcing.request(scene.procurement(order_id, kind="replenishment"))
 
     (leg,) = await sourcing.outputs.wait_for(
-        order_id, "leg.routed", lambda leg: leg["leg_id"] == first_leg(order_id)
+        order_id, LegRouted, lambda leg: leg["leg_id"] == first_leg(order_id)
     )
     assert (leg["trader_id"], leg["tier"], leg["origin_country"]) == (ally, "allied", "CA")
     assert leg["phase"] == "replenishment"
@@ -106,7 +105,7 @@ async def test_in_initial_fill_a_cheaper_and_sooner_offer_of_any_origin_wins(
 
     first, second = await sourcing.outputs.wait_for(
         order_id,
-        "leg.routed",
+        LegRouted,
         lambda leg: leg["leg_id"] in {first_leg(order_id), f"{order_id}.leg-2"},
         count=2,
     )
@@ -125,13 +124,13 @@ async def test_with_no_offer_the_request_is_mandated_to_the_best_ranked_speciali
     await sourcing.request(scene.procurement(order_id, limit_price="150", kind="replenishment"))
 
     (leg,) = await sourcing.outputs.wait_for(
-        order_id, "leg.routed", lambda leg: leg["leg_id"] == first_leg(order_id)
+        order_id, LegRouted, lambda leg: leg["leg_id"] == first_leg(order_id)
     )
     assert (leg["trader_id"], leg["kind"], leg["offer_id"]) == (first, "mandate", None)
     assert leg["quantity"]["amount"] == "100"
     assert leg["limit_price"] == {"amount": "150", "currency": "USD", "per": "t"}
     assert leg["tier_preference"] == ["domestic", "allied", "other"]
-    (routed,) = await sourcing.outputs.wait_for(order_id, "order.status_changed")
+    (routed,) = await sourcing.outputs.wait_for(order_id, OrderStatusChanged)
     assert routed["status"] == "routed"
 
 
@@ -140,7 +139,7 @@ async def test_with_no_specialist_the_order_waits_with_its_reason_until_an_offer
 ) -> None:
     scene, house, order_id = UNSERVED, unique("house"), unique("order")
     await sourcing.request(scene.procurement(order_id))
-    (waiting,) = await sourcing.outputs.wait_for(order_id, "order.status_changed")
+    (waiting,) = await sourcing.outputs.wait_for(order_id, OrderStatusChanged)
     assert (waiting["status"], waiting["open"]) == ("waiting", "100")
     assert (
         waiting["reason"]
@@ -149,17 +148,17 @@ async def test_with_no_specialist_the_order_waits_with_its_reason_until_an_offer
 
     # A specialist registers; without a limit price no mandate could bound its exposure.
     await sourcing.register(scene.trader(house))
-    _, still = await sourcing.outputs.wait_for(order_id, "order.status_changed", count=2)
+    _, still = await sourcing.outputs.wait_for(order_id, OrderStatusChanged, count=2)
     assert still["status"] == "waiting"
     assert still["reason"].endswith("no limit price to bound a specialist's exposure")
 
     await sourcing.publish(scene.offer(f"{house}-o1", house, quantity="100"))
 
     (leg,) = await sourcing.outputs.wait_for(
-        order_id, "leg.routed", lambda leg: leg["leg_id"] == first_leg(order_id)
+        order_id, LegRouted, lambda leg: leg["leg_id"] == first_leg(order_id)
     )
     assert (leg["trader_id"], leg["offer_id"]) == (house, f"{house}-o1")
-    routed = (await sourcing.outputs.wait_for(order_id, "order.status_changed", count=3))[2]
+    routed = (await sourcing.outputs.wait_for(order_id, OrderStatusChanged, count=3))[2]
     assert (routed["status"], routed["open"], routed["reason"]) == ("routed", "0", "")
 
 
@@ -168,7 +167,7 @@ async def test_a_withdrawn_offer_is_never_taken(sourcing: Sourcing) -> None:
     await sourcing.register(scene.trader(house))
     await sourcing.publish(scene.offer(f"{house}-o", house, price="30000"))
     withdrawal = OfferWithdrawn(offer_id=f"{house}-o", trader_id=house, mineral=scene.mineral)
-    await sourcing.send(topics.TRADER_OFFERS, "offer.withdrawn", withdrawal, key=f"{house}-o")
+    await sourcing.send(withdrawal)
     await sourcing.until(
         "SELECT withdrawn_at IS NOT NULL FROM offers WHERE offer_id = $1", f"{house}-o"
     )
@@ -176,7 +175,7 @@ async def test_a_withdrawn_offer_is_never_taken(sourcing: Sourcing) -> None:
     await sourcing.request(scene.procurement(order_id, quantity="20", limit_price="32000"))
 
     (leg,) = await sourcing.outputs.wait_for(
-        order_id, "leg.routed", lambda leg: leg["leg_id"] == first_leg(order_id)
+        order_id, LegRouted, lambda leg: leg["leg_id"] == first_leg(order_id)
     )
     assert (leg["kind"], leg["trader_id"], leg["offer_id"]) == ("mandate", house, None)
     assert leg["quantity"] == {"amount": "20", "unit": "kg"}

@@ -7,7 +7,6 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 import asyncpg
@@ -17,12 +16,14 @@ from fastapi import FastAPI
 
 from shared import topics
 from shared.codec import encode
-from shared.contracts import LegCancelled, LegRouted, Quantity, UnitPrice
+from shared.contracts import LegCancelRequested, LegRouted
 from shared.envelope import new_event
 from shared.service import Service
+from tests.support.access import ADMIN_KEY
 from tests.support.waiting import eventually
 
-ADMIN_TOKEN = "admin-" + "0123456789abcdef" * 3
+# A program admin's key (from access in a deployment; its hash seeded here at start-up).
+ADMIN_TOKEN = ADMIN_KEY
 
 
 def admin_headers() -> dict[str, str]:
@@ -134,50 +135,64 @@ class Gateway:
         deadline: datetime | None = None,
         mineral: str = "cobalt",
         market: str = "cobalt",
+        kind: str = "mandate",
+        offer_id: str | None = None,
+        origin_country: str | None = None,
+        excluded_origins: tuple[str, ...] = (),
+        phase: str = "replenishment",
     ) -> LegRouted:
-        """Sourcing routes a leg to the trader; returns once the gateway has stored it."""
-        routed = LegRouted(
-            leg_id=unique("leg"),
-            order_id=unique("order"),
-            trader_id=trader_id,
-            manufacturer_id="mfr-tesla-nv",
-            mineral=mineral,
-            market=market,
-            quantity=Quantity(amount=Decimal(quantity), unit=unit),
-            limit_price=None if limit is None else UnitPrice(amount=Decimal(limit), per=unit),
-            deadline=deadline or datetime.now(UTC) + timedelta(days=2),
-            kind="mandate",
-            tier_preference=["domestic", "allied"],
-            phase="replenishment",
-            policy_version="policy-2026-03",
+        """Sourcing routes a leg to the trader; returns once the gateway has stored it
+        (open; or, when its deadline has passed, however the expiry sweep left it)."""
+        routed = LegRouted.model_validate(
+            {
+                "leg_id": unique("leg"),
+                "order_id": unique("order"),
+                "trader_id": trader_id,
+                "manufacturer_id": "mfr-tesla-nv",
+                "mineral": mineral,
+                "market": market,
+                "quantity": {"amount": quantity, "unit": unit},
+                "limit_price": None if limit is None else {"amount": limit, "per": unit},
+                "deadline": deadline or datetime.now(UTC) + timedelta(days=2),
+                "kind": kind,
+                "offer_id": offer_id,
+                "origin_country": origin_country,
+                "excluded_origins": list(excluded_origins),
+                "tier_preference": ["domestic", "allied"] if kind == "mandate" else [],
+                "phase": phase,
+                "policy_version": "policy-2026-03",
+            }
         )
         await self._send(
             routed.order_id,
-            new_event("leg.routed", routed, key=routed.order_id, producer="sourcing"),
+            new_event(routed, key=routed.order_id, producer="sourcing"),
         )
-        await self.wait_for_leg(routed.leg_id, "open")
+        overdue = routed.deadline < datetime.now(UTC)
+        await self.wait_for_leg(routed.leg_id, None if overdue else "open")
         return routed
 
     async def cancel_leg(self, routed: LegRouted) -> None:
-        cancelled = LegCancelled(
+        cancelled = LegCancelRequested(
             leg_id=routed.leg_id,
             order_id=routed.order_id,
             trader_id=routed.trader_id,
             reason="order closed by manufacturer",
         )
-        event = new_event("leg.cancelled", cancelled, key=routed.order_id, producer="sourcing")
+        event = new_event(cancelled, key=routed.order_id, producer="sourcing")
         await self._send(routed.order_id, event)
         await self.wait_for_leg(routed.leg_id, "cancelled")
 
     async def _send(self, key: str, event: Any) -> None:
         await self.producer.send_and_wait(topics.SOURCING_LEGS, encode(event), key=key.encode())
 
-    async def wait_for_leg(self, leg_id: str, status: str) -> None:
+    async def wait_for_leg(self, leg_id: str, status: str | None) -> None:
+        """Until the leg is stored (with ``status``, unless None)."""
+
         async def stored() -> bool:
             found = await self.pool.fetchval("SELECT status FROM legs WHERE leg_id = $1", leg_id)
-            return bool(found == status)
+            return found is not None and (status is None or found == status)
 
-        await eventually(stored, timeout_s=30, what=f"leg {leg_id} {status}")
+        await eventually(stored, timeout_s=30, what=f"leg {leg_id} {status or 'stored'}")
 
     async def outbox(self, key: str) -> list[str]:
         """Types of the events the gateway committed to emit under ``key``."""

@@ -1,7 +1,9 @@
-"""Who may do what: traders see only their own legs; admin needs the admin token; limits hold."""
+"""Who may do what: traders see only their own legs; admin needs a program admin's key; limits hold."""
 
 from __future__ import annotations
 
+import asyncio
+import secrets
 from decimal import Decimal
 
 import httpx
@@ -16,6 +18,7 @@ from tests.integration.trader_gateway.harness import (
     trader_headers,
     unique,
 )
+from tests.support.access import OPS_READ, manufacturer
 
 
 async def test_another_traders_leg_answers_exactly_as_a_leg_that_does_not_exist(
@@ -159,14 +162,20 @@ async def test_a_deactivated_trader_is_locked_out_at_once(gateway: Gateway) -> N
     assert (await gateway.client.get("/v1/legs", headers=trader_headers(key))).status_code == 401
 
 
-async def test_without_an_admin_token_configured_the_admin_api_is_disabled(
+async def test_the_admin_api_needs_a_program_admin_and_its_reads_an_ops_key(
     gateway: Gateway,
 ) -> None:
-    api = create_api(gateway.service, gateway_settings(admin_token=None))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=api), base_url="http://g") as c:
-        answer = await c.get("/v1/admin/traders/anyone", headers=admin_headers())
-    assert (answer.status_code, answer.json()["code"]) == (503, "admin_disabled")
-    assert answer.headers["content-type"] == "application/problem+json"
+    trader, _ = await gateway.register_trader()
+    body = {"name": "x", "markets": ["cobalt"], "rank": 1, "capacity": "1"}
+    body["exposure_limit_usd"] = "1"
+    reader = await gateway.client.put(f"/v1/admin/traders/{trader}", json=body, headers=OPS_READ)
+    assert (reader.status_code, reader.json()["code"]) == (403, "forbidden")
+    maker = await manufacturer(gateway.service, unique("m"))
+    assert (await gateway.client.get("/v1/admin/performance", headers=maker)).status_code == 403
+    assert (await gateway.client.get("/v1/admin/performance", headers=OPS_READ)).status_code == 200
+    nobody = await gateway.client.get("/v1/admin/performance")
+    assert nobody.status_code == 401
+    assert nobody.headers["content-type"] == "application/problem+json"
 
 
 async def test_each_key_is_rate_limited_with_retry_after(gateway: Gateway) -> None:
@@ -189,6 +198,44 @@ async def test_repeated_failed_logins_from_one_address_are_slowed_down(gateway: 
             for _ in range(5)
         ]
     assert statuses == [401, 401, 401, 429, 429]
+
+
+async def test_guessing_from_an_address_never_locks_out_the_valid_keys_behind_it(
+    gateway: Gateway,
+) -> None:
+    """100 bad keys a second from one address (a NAT shared with a guesser): the guesser is
+    slowed to 429 within a second, while a trader and a program admin on that same
+    address keep getting 2xx, every request."""
+    _, key = await gateway.register_trader()
+    api = create_api(
+        gateway.service, gateway_settings(auth_failure_burst=5, auth_failures_per_second=1)
+    )
+    _, real = await gateway.register_trader()
+    guessed_id = real.split("_")[1]
+    valid: list[int] = []
+    bad: list[int] = []
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=api), base_url="http://g") as c:
+
+        async def guesser() -> None:
+            loop = asyncio.get_running_loop()
+            start = loop.time()
+            for n in range(200):  # two seconds at 100 a second
+                wrong = f"vlt_{guessed_id}_{secrets.token_urlsafe(32)}" if n % 2 else "Bearer x"
+                answer = await c.get("/v1/legs", headers={"Authorization": f"Bearer {wrong}"})
+                bad.append(answer.status_code)
+                await asyncio.sleep(max(0.0, start + (n + 1) / 100 - loop.time()))
+
+        async def valid_callers() -> None:
+            for _ in range(40):
+                valid.append((await c.get("/v1/legs", headers=trader_headers(key))).status_code)
+                admin = await c.get("/v1/admin/performance", headers=admin_headers())
+                valid.append(admin.status_code)
+                await asyncio.sleep(0.05)
+
+        await asyncio.gather(guesser(), valid_callers())
+    assert set(bad) == {401, 429}, bad
+    assert bad.count(429) > 150, bad
+    assert valid == [200] * 80, valid
 
 
 async def test_framework_errors_come_as_problem_documents_too(gateway: Gateway) -> None:

@@ -52,9 +52,9 @@ async def test_a_batch_with_good_and_bad_fills_books_the_good_and_explains_the_b
         (5, 404, "not_found"),
     ]
     assert result["results"][2]["fill"]["leg"]["status"] == "filled"
-    first_events = await gateway.recorder.wait_for(topics.TRADER_FILLS, first.order_id, 2)
+    first_events = await gateway.recorder.wait_for(topics.TRADER_LEGS, first.order_id, 2)
     assert [Decimal(e["payload"]["quantity"]["amount"]) for e in first_events] == [60, 40]
-    await gateway.recorder.wait_for(topics.TRADER_FILLS, second.order_id, 1)
+    await gateway.recorder.wait_for(topics.TRADER_LEGS, second.order_id, 1)
     assert await gateway.outbox(not_mine.order_id) == []
 
 

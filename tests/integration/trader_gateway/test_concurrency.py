@@ -32,6 +32,6 @@ async def test_twenty_fills_at_once_on_one_leg_never_exceed_it(gateway: Gateway)
         "SELECT sum(quantity) FROM fills WHERE leg_id = $1", routed.leg_id
     )
     assert booked == Decimal("98")
-    events = await gateway.recorder.wait_for(topics.TRADER_FILLS, routed.order_id, 14)
+    events = await gateway.recorder.wait_for(topics.TRADER_LEGS, routed.order_id, 14)
     assert len(events) == 14
     assert sum(Decimal(e["payload"]["quantity"]["amount"]) for e in events) == Decimal("98")

@@ -1,4 +1,4 @@
-"""Declining a leg or its remainder: leg.declined goes to sourcing, which cascades it."""
+"""Declining a leg or its remainder: leg.closed (declined) goes to sourcing, which cascades it."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from shared import topics
 from tests.integration.trader_gateway.harness import Gateway, fill_body, trader_headers, unique
 
 
-async def test_declining_the_rest_of_a_partly_filled_leg_emits_leg_declined_for_the_remainder(
+async def test_declining_the_rest_of_a_partly_filled_leg_closes_it_saying_what_is_undone(
     gateway: Gateway,
 ) -> None:
     trader, key = await gateway.register_trader()
@@ -30,11 +30,15 @@ async def test_declining_the_rest_of_a_partly_filled_leg_emits_leg_declined_for_
     assert declined.status_code == 200, declined.text
     assert declined.json()["declined"] == {"amount": "70", "unit": "t"}
     assert declined.json()["leg"]["status"] == "declined"
-    [event] = await gateway.recorder.wait_for(topics.TRADER_DECLINES, routed.order_id, 1)
-    assert event["type"] == "leg.declined"
-    assert event["payload"]["quantity"] == {"amount": "70", "unit": "t"}
-    assert event["payload"]["reason"] == "mine flooded; no more material this quarter"
-    assert event["payload"]["trader_id"] == trader
+    # One stream for the leg's facts, in the order they were decided: the fill, then the closing.
+    fill, event = await gateway.recorder.wait_for(topics.TRADER_LEGS, routed.order_id, 2)
+    assert (fill["type"], event["type"]) == ("fill.confirmed", "leg.closed")
+    assert (fill["payload"]["leg_filled"], fill["payload"]["leg_remaining"]) == ("30", "70")
+    payload = event["payload"]
+    assert (payload["reason"], payload["filled"], payload["undone"]) == ("declined", "30", "70")
+    assert payload["quantity"] == {"amount": "100", "unit": "t"}
+    assert payload["detail"] == "mine flooded; no more material this quarter"
+    assert payload["trader_id"] == trader
 
     after = await gateway.client.post(
         f"/v1/legs/{routed.leg_id}/fills",
@@ -42,7 +46,7 @@ async def test_declining_the_rest_of_a_partly_filled_leg_emits_leg_declined_for_
         headers=trader_headers(key, unique("idem")),
     )
     assert (after.status_code, after.json()["code"]) == (409, "leg_not_open")
-    assert await gateway.outbox(routed.order_id) == ["fill.confirmed", "leg.declined"]
+    assert await gateway.outbox(routed.order_id) == ["fill.confirmed", "leg.closed"]
 
 
 async def test_a_decline_naming_a_stale_remainder_or_no_reason_is_refused(gateway: Gateway) -> None:

@@ -91,7 +91,7 @@ async def test_the_same_request_sent_concurrently_is_booked_once(gateway: Gatewa
     assert {a.status_code for a in answers} == {201}
     assert len({a.json()["fill_id"] for a in answers}) == 1
     assert sum(1 for a in answers if "idempotent-replayed" not in a.headers) == 1
-    await gateway.recorder.wait_for(topics.TRADER_FILLS, routed.order_id, 1)
+    await gateway.recorder.wait_for(topics.TRADER_LEGS, routed.order_id, 1)
     assert await gateway.outbox(routed.order_id) == ["fill.confirmed"]
 
 

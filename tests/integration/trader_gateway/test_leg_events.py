@@ -36,7 +36,7 @@ async def test_an_off_contract_leg_event_is_dead_lettered_and_the_next_one_still
 ) -> None:
     trader, key = await gateway.register_trader()
     good = await gateway.route_leg(trader)
-    broken = json.loads(encode(new_event("leg.routed", good, key=good.order_id, producer="x")))
+    broken = json.loads(encode(new_event(good, key=good.order_id, producer="x")))
     broken["payload"]["quantity"] = {"amount": "-5", "unit": "t"}
     broken["payload"]["leg_id"] = poison_leg = unique("leg")
     await gateway.producer.send_and_wait(

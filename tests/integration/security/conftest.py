@@ -1,0 +1,3 @@
+from tests.support.infra import secure_kafka
+
+__all__ = ["secure_kafka"]

@@ -1,0 +1,76 @@
+"""Sourcing respects treasury's annual ceilings, learnt by event, on the real broker and database.
+
+A ceiling set by ``treasury.annual_ceiling_set``; an order that fits is routed; the next,
+which would take spent + committed past the ceiling, waits with the reason (in its
+``order.status_changed`` and in ``GET /v1/orders/{id}``); the ceiling raised, it is routed.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from shared.contracts import AnnualCeilingSet, LegRouted, OrderStatusChanged
+from tests.integration.sourcing.builders import Scene
+from tests.integration.sourcing.harness import Sourcing, unique
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
+
+CAPPED = Scene("graphite", alone=True)
+
+
+def ceiling(usd: str) -> AnnualCeilingSet:
+    now = datetime.now(UTC)
+    return AnnualCeilingSet(
+        mineral=CAPPED.mineral,
+        year=now.year,
+        ceiling_usd=Decimal(usd),
+        set_by="admin-test",
+        set_at=now,
+    )
+
+
+async def test_an_order_past_the_ceiling_waits_with_the_reason_until_the_ceiling_is_raised(
+    sourcing: Sourcing,
+) -> None:
+    house, first, second = unique("house"), unique("order"), unique("order")
+    year = datetime.now(UTC).year
+    await sourcing.register(CAPPED.trader(house))
+    await sourcing.publish(CAPPED.offer(f"{house}-o1", house, quantity="1000", price="100"))
+    await sourcing.send(ceiling("15000"))
+    await sourcing.until(
+        "SELECT ceiling_usd = 15000 FROM annual_ceilings WHERE mineral = $1 AND year = $2",
+        CAPPED.mineral,
+        year,
+    )
+
+    # 100 t at 100 USD: 10,000 of 15,000.
+    await sourcing.request(CAPPED.procurement(first, quantity="100"))
+    (routed,) = await sourcing.outputs.wait_for(first, LegRouted)
+    assert routed["quantity"] == {"amount": "100", "unit": "t"}
+
+    # Another 10,000 would make 20,000: it waits, whole, and says why.
+    await sourcing.request(CAPPED.procurement(second, quantity="100"))
+    reason = (
+        f"annual_ceiling: graphite {year} ceiling 15,000 USD: spent 0 + committed 10,000, "
+        "this placement 10,000 (5,000 left)"
+    )
+    (waiting,) = await sourcing.outputs.wait_for(second, OrderStatusChanged)
+    assert (waiting["status"], waiting["open"], waiting["reason"]) == ("waiting", "100", reason)
+    assert sourcing.outputs.of(second, LegRouted) == []
+    shown = await sourcing.order(second)
+    assert (shown["status"], shown["open"], shown["reason"]) == ("waiting", "100", reason)
+
+    # Raised to 25,000: the waiting order is retried and routed.
+    await sourcing.send(ceiling("25000"))
+    (later,) = await sourcing.outputs.wait_for(second, LegRouted)
+    assert later["quantity"] == {"amount": "100", "unit": "t"}
+    (moved,) = await sourcing.outputs.wait_for(
+        second, OrderStatusChanged, lambda e: e["status"] == "routed"
+    )
+    assert moved["open"] == "0"
+    shown = await sourcing.order(second)
+    assert (shown["status"], shown["reason"]) == ("routed", "")
+    assert shown["decisions"][-1]["trigger"] == "ceiling_set"
