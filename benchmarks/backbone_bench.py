@@ -79,7 +79,7 @@ async def relay_rate(bootstrap: str, database_url: str, topic: str, count: int) 
     await pool.execute("TRUNCATE outbox")
     for start in range(0, count, 500):
         async with pool.acquire() as conn, conn.transaction():
-            await outbox.enqueue(
+            await outbox.enqueue_to(
                 conn,
                 [
                     (topic, credited(f"acct-{i % 50}", "1"))
@@ -87,7 +87,9 @@ async def relay_rate(bootstrap: str, database_url: str, topic: str, count: int) 
                 ],
             )
     publisher = Publisher(bootstrap, client_id="bench-relay")
-    relay = outbox.OutboxRelay(pool, publisher, service="bench_writer", batch=500)
+    relay = outbox.OutboxRelay(
+        pool, publisher, service="bench_writer", database_url=database_url, batch=500
+    )
     try:
         started = time.perf_counter()
         while await relay.publish_batch():
@@ -106,7 +108,7 @@ async def inbox_rate(bootstrap: str, database_url: str, topic: str, count: int) 
         bootstrap=bootstrap,
         database_url=database_url,
     )
-    await service.app.start()
+    await service.start()
     try:
         await service.pool.executemany(
             "INSERT INTO accounts (account) VALUES ($1) ON CONFLICT DO NOTHING",
@@ -117,7 +119,7 @@ async def inbox_rate(bootstrap: str, database_url: str, topic: str, count: int) 
             await asyncio.sleep(0.05)
         return time.perf_counter() - started
     finally:
-        await service.app.stop()
+        await service.stop()
 
 
 def serialisation(count: int) -> None:

@@ -3,14 +3,17 @@
 Not a test: run it by hand to see whether a change slowed the money flow down.
 
     .venv/bin/python benchmarks/gateway_bench.py [--legs 200] [--fills 2000] [--concurrency 16]
+        [--batch 1]
 
 Uses KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL when set; otherwise starts Kafka and
 PostgreSQL with the project's launcher in a temporary folder and stops them after.
-Each fill is a full request: API-key check, rate limit, Idempotency-Key claim, leg row
-lock, domain check, fill row, leg update, outbox row, stored answer, commit. Requests
-go through the ASGI app in-process (no sockets), so the figure is the gateway's own
-cost; the relay publishes to the real broker meanwhile, and the time until the last
-``fill.confirmed`` is acknowledged by Kafka is reported too.
+Each request is a full one: API-key check, rate limit, then one transaction of two
+statements (claim the Idempotency-Key and lock the legs; write the legs, fills, outbox
+rows and stored answer). ``--batch N`` sends N fills per request to /v1/fills/batch
+instead of one per request to /v1/legs/{id}/fills. Requests go through the ASGI app
+in-process (no sockets), so the figure is the gateway's own cost; the relay publishes
+to the real broker meanwhile, and the time until the last ``fill.confirmed`` is
+acknowledged by Kafka is reported too.
 """
 
 from __future__ import annotations
@@ -29,9 +32,10 @@ from pathlib import Path
 import httpx
 
 from services.trader_gateway.app import create_api, create_service
-from services.trader_gateway.handlers.legs import leg_routed
+from services.trader_gateway.handlers.legs import routed as legs_routed
 from services.trader_gateway.settings import GatewaySettings
 from shared.contracts import LegRouted, Quantity, UnitPrice
+from shared.envelope import new_event
 from shared.settings import ServiceSettings
 from vault.infra.launcher import Endpoints, Launcher
 from vault.infra.process import free_port, free_port_block
@@ -68,7 +72,7 @@ def _fill(n: int) -> dict[str, object]:
     }
 
 
-async def run(endpoints: Endpoints, legs: int, fills: int, concurrency: int) -> None:
+async def run(endpoints: Endpoints, legs: int, fills: int, concurrency: int, batch: int) -> None:
     settings = ServiceSettings(
         kafka_bootstrap_servers=endpoints.bootstrap_servers,
         database_url=endpoints.database_urls["trader_gateway"],
@@ -76,7 +80,7 @@ async def run(endpoints: Endpoints, legs: int, fills: int, concurrency: int) -> 
         outbox_poll_s=0.1,
     )
     service = create_service(settings)
-    await service.app.start()
+    await service.start()
     api = create_api(
         service,
         GatewaySettings.model_validate(
@@ -100,15 +104,14 @@ async def run(endpoints: Endpoints, legs: int, fills: int, concurrency: int) -> 
         issued = await client.post(f"/v1/admin/traders/{trader}/keys", json={}, headers=admin)
         key = issued.raise_for_status().json()["api_key"]
         routed = [_leg(trader, quantity=1_000_000) for _ in range(legs)]
-        async with service.pool.acquire() as conn, conn.transaction():
-            for leg in routed:
-                await leg_routed(conn, leg, datetime.now(UTC))
+        async with service.transaction() as conn:
+            await legs_routed(conn, [new_event(leg, producer="sourcing") for leg in routed])
         before = await service.pool.fetchval("SELECT coalesce(max(id), 0) FROM outbox")
 
         latencies: list[float] = []
         failures = 0
         queue: asyncio.Queue[int] = asyncio.Queue()
-        for n in range(fills):
+        for n in range(0, fills, batch):
             queue.put_nowait(n)
 
         async def worker() -> None:
@@ -117,11 +120,21 @@ async def run(endpoints: Endpoints, legs: int, fills: int, concurrency: int) -> 
                 n = queue.get_nowait()
                 headers = {"Authorization": f"Bearer {key}", "Idempotency-Key": uuid.uuid4().hex}
                 began = time.perf_counter()
-                answer = await client.post(
-                    f"/v1/legs/{routed[n % legs].leg_id}/fills", json=_fill(n), headers=headers
-                )
+                if batch == 1:
+                    answer = await client.post(
+                        f"/v1/legs/{routed[n % legs].leg_id}/fills", json=_fill(n), headers=headers
+                    )
+                    failures += answer.status_code != 201
+                else:
+                    items = [
+                        {"leg_id": routed[m % legs].leg_id, **_fill(m)}
+                        for m in range(n, min(n + batch, fills))
+                    ]
+                    answer = await client.post(
+                        "/v1/fills/batch", json={"fills": items}, headers=headers
+                    )
+                    failures += len(items) - answer.json()["accepted"]
                 latencies.append(time.perf_counter() - began)
-                failures += answer.status_code != 201
 
         began = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -131,15 +144,18 @@ async def run(endpoints: Endpoints, legs: int, fills: int, concurrency: int) -> 
         ):
             await asyncio.sleep(0.05)
         published_s = time.perf_counter() - began
-    await service.app.stop()
+    await service.stop()
 
     latencies.sort()
     ms = [x * 1000 for x in latencies]
-    print(f"{fills} fills over {legs} legs, {concurrency} concurrent requests, {failures} refused")
+    print(
+        f"{fills} fills over {legs} legs, {batch} per request, {concurrency} concurrent "
+        f"requests, {failures} refused"
+    )
     print(f"booked:    {fills / booked_s:8.0f} fills/s  ({booked_s:.2f} s)")
     print(f"published: {fills / published_s:8.0f} fills/s  (last fill.confirmed acked by Kafka)")
     print(
-        f"latency:   p50 {statistics.median(ms):.1f} ms, "
+        f"latency:   p50 {statistics.median(ms):.1f} ms per request, "
         f"p99 {ms[int(len(ms) * 0.99) - 1]:.1f} ms, max {ms[-1]:.1f} ms"
     )
 
@@ -149,12 +165,13 @@ def main() -> None:
     parser.add_argument("--legs", type=int, default=200)
     parser.add_argument("--fills", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--batch", type=int, default=1, help="fills per request (1 to 100)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="gateway-bench-") as state:
         launcher = Launcher(state=Path(state), env=dict(os.environ))
         endpoints, _ = launcher.up(kafka_port=free_port_block(2), pg_port=free_port())
         try:
-            asyncio.run(run(endpoints, args.legs, args.fills, args.concurrency))
+            asyncio.run(run(endpoints, args.legs, args.fills, args.concurrency, args.batch))
         finally:
             launcher.down()
 

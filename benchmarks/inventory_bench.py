@@ -1,8 +1,9 @@
 """How many fills per second inventory books as receipts (a benchmark, not a test).
 
-Prints two rates on the real database (and broker):
-- handler path: one transaction per fill, as the consumer runs it: the inbox row,
-  the lot, the movement and its balance, and the holdings.updated outbox row;
+Prints three rates on the real database (and broker):
+- handler path, as the consumer applies a partition's batch (decode, the inbox
+  rows, the lots, the movements and their balances, the holdings.updated outbox
+  rows, one transaction), with batches of one fill and of 100;
 - end to end: fills produced onto vault.sourcing.orders and booked by the running
   service (consumer, inbox, handler, outbox), first send to last booking;
 then how long the check takes to rebuild every balance from the ledger.
@@ -19,6 +20,7 @@ import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -27,13 +29,15 @@ from aiokafka import AIOKafkaProducer
 from benchmarks.infra import bench_infrastructure
 from services.inventory.app import create_service
 from services.inventory.domain import Warehouse, WarehouseKind
-from services.inventory.handlers.check import check_ledger
-from services.inventory.handlers.receipts import book_fill
-from services.inventory.handlers.warehouses import register_warehouse
+from services.inventory.handlers.check_ledger import check_ledger
+from services.inventory.handlers.register_warehouse import register_warehouse
 from shared import topics
 from shared.codec import encode
+from shared.consumer.batch import BatchApplier, read_item
 from shared.contracts import FillRecorded
 from shared.envelope import Envelope, new_event
+from shared.http.context import utc_now
+from shared.service import Service
 from shared.settings import ServiceSettings
 
 WAREHOUSE = Warehouse(
@@ -73,24 +77,30 @@ def fills(count: int, run: str) -> list[Envelope[FillRecorded]]:
                 "policy_version": "bench",
             }
         )
-        made.append(new_event("order.fill_recorded", fill, key=order_id, producer="bench"))
+        made.append(new_event(fill, key=order_id, producer="bench"))
     return made
 
 
-async def handler_path(pool: asyncpg.Pool, events: list[Envelope[FillRecorded]]) -> float:
+async def handler_path(service: Service, events: list[Envelope[FillRecorded]], batch: int) -> float:
+    """The consumer's own applier over records that never touch the broker (partition 999)."""
+    [subscription] = service.subscriptions
+    applier = BatchApplier(service.name, service.transaction, lambda: service.publisher)
+    records = [
+        SimpleNamespace(
+            topic=topics.SOURCING_ORDERS,
+            partition=999,
+            offset=offset,
+            key=event.key.encode(),
+            value=encode(event),
+            headers=[],
+        )
+        for offset, event in enumerate(events)
+    ]
     started = time.perf_counter()
-    for event in events:
-        async with pool.acquire() as conn, conn.transaction():
-            await conn.execute(
-                "INSERT INTO inbox (consumer, event_id, event_type, topic, partition, "
-                "kafka_offset) VALUES ('inventory', $1, $2, $3, 0, 0)",
-                event.event_id,
-                event.type,
-                topics.SOURCING_ORDERS,
-            )
-            await book_fill(
-                conn, event.payload, event_id=event.event_id, correlation_id=event.correlation_id
-            )
+    for start in range(0, len(records), batch):
+        items = [read_item(subscription, r, None, 5) for r in records[start : start + batch]]
+        progress = await applier.apply(topics.SOURCING_ORDERS, 999, items)
+        assert progress.retry is None, progress.retry
     return time.perf_counter() - started
 
 
@@ -129,25 +139,27 @@ async def bench(bootstrap: str, admin_url: str, count: int) -> None:
             log_level="WARNING",
         )
     )
-    await service.app.start()
+    await service.start()
     try:
-        async with service.pool.acquire() as conn, conn.transaction():
-            await register_warehouse(conn, WAREHOUSE)
+        async with service.transaction() as conn:
+            await register_warehouse(conn, WAREHOUSE, service.context.mineral_units)
         run = uuid.uuid4().hex[:6]
-        direct_s = await handler_path(service.pool, fills(count, f"{run}-direct"))
+        single_s = await handler_path(service, fills(count, f"{run}-single"), batch=1)
+        batch_s = await handler_path(service, fills(count, f"{run}-batch"), batch=100)
         e2e_s = await end_to_end(bootstrap, service.pool, fills(count, f"{run}-kafka"))
         started = time.perf_counter()
         async with service.pool.acquire() as conn:
-            report = await check_ledger(conn)
+            report = await check_ledger(conn, now=utc_now())
         check_s = time.perf_counter() - started
-        print(f"receipts booked, handler path (inbox+lot+ledger+outbox)  {_rate(count, direct_s)}")
-        print(f"receipts booked, end to end from Kafka                   {_rate(count, e2e_s)}")
+        print(f"receipts booked, handler path, batches of 1    {_rate(count, single_s)}")
+        print(f"receipts booked, handler path, batches of 100  {_rate(count, batch_s)}")
+        print(f"receipts booked, end to end from Kafka         {_rate(count, e2e_s)}")
         print(
             f"check: {report.movements} movements rebuilt into {report.balances} balances "
             f"in {check_s:.2f}s, agrees={report.agrees}"
         )
     finally:
-        await service.app.stop()
+        await service.stop()
         admin = await asyncpg.connect(admin_url)
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()

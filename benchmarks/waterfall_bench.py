@@ -10,6 +10,10 @@ request into legs. The book is the same for every decision, as when a burst of
 requests arrives before any is stored. Three books of the same size: one mineral
 (every offer is considered: the worst case), five, and the whole catalogue (the
 program's real spread, about fifty offers a mineral).
+
+Then the same requests as one batch, as sourcing's batch handler places them: each
+request an order, placed in turn (``place_open``) against the book and the traders'
+room the one before it left, its legs, record and events built.
 """
 
 from __future__ import annotations
@@ -22,17 +26,22 @@ from decimal import Decimal
 
 from services.sourcing.domain import (
     Offer,
-    Phase,
+    OrderState,
+    OrderStatus,
     ProcurementRequest,
+    Rosters,
+    Situation,
     SourcingContext,
     SupplyBook,
-    Tier,
     TierPolicy,
     Trader,
     TraderRoster,
+    Trigger,
     allocate,
+    place_open,
 )
 from shared.catalogue import load_catalogue
+from shared.contracts import Phase, Tier, Unit
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 MINERALS = ["cobalt", "lithium", "graphite", "nickel", "gallium"]
@@ -106,6 +115,7 @@ def main() -> None:
         batch = requests(args.decisions, minerals, rng)
         for phase in Phase:
             _measure(book, batch, phase, len(minerals))
+            _measure_in_turn(book, batch, phase, len(minerals))
 
 
 def _measure(
@@ -122,6 +132,64 @@ def _measure(
         f"{len(book)} offers, {minerals} mineral(s), {phase:<13}: "
         f"{len(batch) / elapsed:7.1f} decisions/s "
         f"({elapsed / len(batch) * 1000:.2f} ms each, {legs / len(batch):.1f} legs avg)"
+    )
+
+
+def _measure_in_turn(
+    book: SupplyBook, batch: list[ProcurementRequest], phase: Phase, minerals: int
+) -> None:
+    offers: dict[str, list[Offer]] = {}
+    for offer in book:
+        offers.setdefault(offer.mineral, []).append(offer)
+    situation = Situation(
+        phases={mineral: phase for mineral in offers},
+        books={
+            mineral: SupplyBook.of(group).consume(
+                {o.offer_id: o.quantity - book.remaining(o.offer_id) for o in group}
+            )
+            for mineral, group in offers.items()
+        },
+        rosters=Rosters(roster().traders, {}, {}),
+        policy=POLICY,
+        leg_ttl=timedelta(days=1),
+        now=NOW,
+    )
+    orders = [_order(request) for request in batch]
+    legs = 0
+    started = time.perf_counter()
+    for order in orders:
+        placed = place_open(order, situation, Trigger.REQUESTED)
+        legs += len(placed.change.opened)
+        situation = placed.situation or situation
+    elapsed = time.perf_counter() - started
+    print(
+        f"{'':>{len(str(len(book)))}}  in turn, as one batch  : "
+        f"{len(batch) / elapsed:7.1f} orders/s    "
+        f"({elapsed / len(batch) * 1000:.2f} ms each, {legs / len(batch):.1f} legs avg)"
+    )
+
+
+def _order(request: ProcurementRequest) -> OrderState:
+    return OrderState(
+        order_id=request.request_id,
+        manufacturer_id="bench",
+        request_id=request.request_id,
+        kind="procurement",
+        mineral=request.mineral,
+        market=request.market,
+        unit=Unit.TONNE,
+        quantity=request.quantity,
+        deliver_by=request.deliver_by,
+        limit_price=request.limit_price,
+        status=OrderStatus.WAITING,
+        filled=Decimal(0),
+        open_quantity=request.quantity,
+        open_reason="not yet placed",
+        on_legs=Decimal(0),
+        next_sequence=1,
+        excluded_offers=frozenset(),
+        excluded_specialists=frozenset(),
+        correlation_id=request.request_id,
     )
 
 
