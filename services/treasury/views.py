@@ -65,8 +65,9 @@ async def funding_sources(pool: Pool) -> list[FundingSource]:
 
 async def legs(pool: Pool) -> list[LegMoney]:
     rows = await pool.fetch(
-        "SELECT l.leg_id, l.mineral, extract(year FROM l.routed_at)::int AS year, l.quantity,"
-        " l.limit_price, coalesce(f.filled, 0) AS filled, c.leg_id IS NULL AS open"
+        "SELECT l.leg_id, l.mineral, extract(year FROM l.routed_at AT TIME ZONE 'UTC')::int AS year,"
+        " l.quantity, l.limit_price, coalesce(f.filled, 0) AS filled,"
+        " c.leg_id IS NULL AS open"
         " FROM legs l"
         " LEFT JOIN (SELECT leg_id, sum(quantity) AS filled FROM fills GROUP BY leg_id) f"
         " USING (leg_id) LEFT JOIN leg_closings c USING (leg_id)"
@@ -78,7 +79,8 @@ async def fills(
     pool: Pool, since: date | None = None, until: date | None = None
 ) -> list[FillMoney]:
     rows = await pool.fetch(
-        "SELECT fill_id, mineral, extract(year FROM filled_at)::int AS year, quantity, unit_price"
+        "SELECT fill_id, mineral, extract(year FROM filled_at AT TIME ZONE 'UTC')::int AS year,"
+        " quantity, unit_price"
         f" FROM fills WHERE {_PERIOD}",
         since,
         until,

@@ -55,7 +55,8 @@ class DecisionView(_View):
     number: int
     trigger: str = Field(
         description="requested, offers_arrived, trader_registered, phase_set, ceiling_set, "
-        "leg_declined or leg_expired"
+        "exception_approved, leg_declined, leg_expired or room_freed (a closing freed room "
+        "under the annual ceiling)"
     )
     decided_at: datetime
     phase: str

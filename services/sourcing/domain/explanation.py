@@ -31,6 +31,9 @@ class Trigger(StrEnum):
     EXCEPTION_APPROVED = "exception_approved"
     LEG_DECLINED = "leg_declined"
     LEG_EXPIRED = "leg_expired"
+    # A leg's closing left quantity undone: that money no longer counts against the
+    # mineral's annual ceiling, and orders waiting on the ceiling may fit.
+    ROOM_FREED = "room_freed"
 
 
 def decision_record(

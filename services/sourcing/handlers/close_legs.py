@@ -7,7 +7,8 @@ closing after every fill the leg took, and it comes after them on the one stream
 
 A batch at a time, like the other placing hops: the minerals' locks, the orders with
 their legs, the situation read once for the legs that cascade, each closing learnt in
-turn against what the one before it left, one write of everything.
+turn against what the one before it left, one write of everything. Then, where a mineral
+has an annual ceiling, the orders waiting on it are offered the room the closings freed.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ import structlog
 
 from services.sourcing import events
 from services.sourcing.context import Sourcing
-from services.sourcing.domain import Anomaly, Changes, cascades, learn_closing
+from services.sourcing.domain import Anomaly, Changes, Trigger, cascades, learn_closing
 from services.sourcing.handlers import placing
-from services.sourcing.repository import orders
+from services.sourcing.repository import ceilings, orders
 from services.sourcing.repository.locks import lock_minerals
 from shared.contracts import Event, LegClosed
 from shared.db import Connection
@@ -91,3 +92,20 @@ async def closed(
         )
     placing.log_anomalies(decided.anomalies)
     await placing.store(conn, decided, outgoing)
+    await _offer_freed_room(conn, ctx, closings)
+
+
+async def _offer_freed_room(
+    conn: Connection, ctx: Sourcing, closings: Sequence[Envelope[LegClosed]]
+) -> None:
+    """What a closing left undone no longer counts against its mineral's annual ceiling
+    (its order placed it again above, or expired): orders that wait on the ceiling are
+    offered the room, oldest first, as a raised ceiling would."""
+    freeing = {e.payload.mineral: e for e in reversed(closings) if e.payload.undone > 0}
+    if not freeing:
+        return
+    capped = await ceilings.capped(conn, freeing, ctx.now().year)
+    for mineral in capped:
+        await placing.retry_waiting(
+            conn, ctx, [mineral], Trigger.ROOM_FREED, cause=freeing[mineral]
+        )

@@ -1,8 +1,9 @@
 """Annual ceilings as sourcing learnt them, and its own tally against them in SQL.
 
-The tally of a mineral's year counts the legs routed that year (UTC): committed is what
-the open ones have not filled yet at their price (the offer's, or the mandate's limit);
-spent is every fill of them at its price.
+The tally of a mineral's year (UTC), as treasury reports it: committed is what the open
+legs routed that year have not filled yet at their price (the offer's, or the mandate's
+limit); spent is every fill confirmed that year at its price, whenever its leg was
+routed (a leg routed in December and filled in January is spent in January).
 """
 
 from __future__ import annotations
@@ -35,6 +36,17 @@ async def save(conn: Connection, ceiling: AnnualCeilingSet) -> bool:
     return bool(kept)
 
 
+async def capped(conn: Connection, minerals: Iterable[str], year: int) -> list[str]:
+    """Those of ``minerals`` with an annual ceiling for ``year``."""
+    rows = await conn.fetch(
+        "SELECT mineral FROM annual_ceilings WHERE mineral = ANY($1::text[]) AND year = $2 "
+        "ORDER BY mineral",
+        sorted(set(minerals)),
+        year,
+    )
+    return [row["mineral"] for row in rows]
+
+
 async def tallies(
     conn: Connection, minerals: Iterable[str], year: int, *, closing: Iterable[str] = ()
 ) -> dict[str, Tally]:
@@ -52,7 +64,7 @@ async def tallies(
                COALESCE((SELECT sum(f.quantity * f.unit_price)
                          FROM fills f JOIN legs l ON l.leg_id = f.leg_id
                          WHERE l.mineral = c.mineral
-                           AND extract(year FROM l.created_at AT TIME ZONE 'UTC') = $2), 0)
+                           AND extract(year FROM f.filled_at AT TIME ZONE 'UTC') = $2), 0)
                    AS spent
         FROM annual_ceilings c
         WHERE c.mineral = ANY($1::text[]) AND c.year = $2
